@@ -1,0 +1,75 @@
+/**
+ * HeapGraph: a V8 heap snapshot held as flat typed arrays (struct of arrays), the one representation
+ * every engine module works on. No object is ever created per node or per edge.
+ *
+ * Vocabulary (used everywhere in src/snapshot):
+ * - a node **ordinal** is the node's position (0 … nodeCount-1); ordinal 0 is the synthetic root;
+ * - an **edge ordinal** is the edge's position (0 … edgeCount-1). The edges of node n are the
+ *   ordinals firstEdge[n] … firstEdge[n+1]-1, in snapshot order (firstEdge has a sentinel at nodeCount);
+ * - edgeTo holds node ordinals (V8 writes node *indexes*, i.e. ordinal × node field count; the parser divides).
+ * - names are indexes into `strings`, except for `element` and `hidden` edges, whose edgeName is the
+ *   element index itself (a number, not a string index) — use edgeNameText() rather than reading it raw.
+ *
+ * Node and edge type ids are positions in nodeTypeNames / edgeTypeNames, which come from the snapshot's
+ * own meta block (they differ between Node versions), so always resolve them by name with typeIds().
+ */
+export interface HeapGraph {
+	readonly nodeCount: number;
+	readonly edgeCount: number;
+	/** Node type names by type id, from `meta.node_types[typeField]`. */
+	readonly nodeTypeNames: readonly string[];
+	/** Edge type names by type id, from `meta.edge_types[typeField]`. */
+	readonly edgeTypeNames: readonly string[];
+	readonly strings: readonly string[];
+
+	readonly nodeType: Uint8Array;
+	readonly nodeName: Uint32Array;
+	/** V8's heap object id: stable across snapshots of one inspector session, larger for newer objects. */
+	readonly nodeId: Uint32Array;
+	/** V8's raw self size in bytes (Float64 because a backing store can exceed 4 GiB). */
+	readonly nodeSelfSize: Float64Array;
+	/** length nodeCount + 1 */
+	readonly firstEdge: Uint32Array;
+
+	readonly edgeType: Uint8Array;
+	readonly edgeName: Uint32Array;
+	readonly edgeTo: Uint32Array;
+
+	/** Source locations of closures/objects where V8 records them (0-based line and column), or null. */
+	readonly locations: SourceLocations | null;
+	/** Header's `extra_native_bytes` (Node 24+), else 0. */
+	readonly extraNativeBytes: number;
+}
+
+export interface SourceLocations {
+	/** node ordinals, ascending */
+	readonly node: Uint32Array;
+	readonly scriptId: Uint32Array;
+	readonly line: Uint32Array;
+	readonly column: Uint32Array;
+}
+
+export const ROOT_ORDINAL = 0;
+
+/** Resolves type names to ids for one graph; -1 when this snapshot's meta lacks the type. */
+export function typeIds<const T extends readonly string[]>(names: readonly string[], wanted: T): Record<T[number], number> {
+	const out = {} as Record<string, number>;
+	for (const name of wanted) out[name] = names.indexOf(name);
+	return out as Record<T[number], number>;
+}
+
+/** The text of an edge's name: the property/variable name, or the element index as a string. */
+export function edgeNameText(graph: HeapGraph, edge: number): string {
+	const typeName = graph.edgeTypeNames[graph.edgeType[edge]!];
+	const raw = graph.edgeName[edge]!;
+	if (typeName === 'element' || typeName === 'hidden') return String(raw);
+	return graph.strings[raw] ?? String(raw);
+}
+
+export function nodeNameText(graph: HeapGraph, node: number): string {
+	return graph.strings[graph.nodeName[node]!] ?? '';
+}
+
+export function nodeTypeText(graph: HeapGraph, node: number): string {
+	return graph.nodeTypeNames[graph.nodeType[node]!] ?? 'unknown';
+}
