@@ -1,0 +1,71 @@
+/**
+ * Entry point: parse the command line, pick the mode (live view, check, analyze), run it, and turn
+ * its outcome into an exit code (contract.md: 0 no leak, 1 leak suspected, 2 error). Every error a
+ * user can cause ends as one line on stderr; stacks only with --verbose.
+ */
+import meow from 'meow';
+import {HELP} from './help.js';
+import {resolveOptions, splitCommand, UsageError, type Options} from './options.js';
+import {describeError} from './errors.js';
+
+export async function main(argv: string[]): Promise<number> {
+	const {own, command} = splitCommand(argv);
+	const cli = meow(HELP, {
+		importMeta: import.meta,
+		argv: own,
+		allowUnknownFlags: false,
+		booleanDefault: undefined,
+		flags: {
+			pid: {type: 'number'},
+			interval: {type: 'string'},
+			snapshotEvery: {type: 'string'},
+			duration: {type: 'string'},
+			json: {type: 'boolean'},
+			saveSnapshots: {type: 'string'},
+			redact: {type: 'boolean'},
+			forceSnapshot: {type: 'boolean'},
+			maxPauseShare: {type: 'number'},
+			allocSampling: {type: 'boolean'},
+			samplingInterval: {type: 'number'},
+			allowRemote: {type: 'boolean'},
+			color: {type: 'boolean'},
+			verbose: {type: 'boolean'},
+		},
+	});
+
+	let options: Options;
+	try {
+		options = resolveOptions(cli.input.map(String), command, cli.flags);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			process.stderr.write(`heaptop: ${error.message}\n`);
+			return 2;
+		}
+		throw error;
+	}
+	if (process.env.NO_COLOR) options.color = false;
+
+	try {
+		switch (options.mode) {
+			case 'analyze': {
+				const {runAnalyze} = await import('./headless/run-analyze.js');
+				return await runAnalyze(options);
+			}
+			case 'check': {
+				const {runCheck} = await import('./headless/check.js');
+				return await runCheck(options);
+			}
+			case 'tui': {
+				if (!process.stdout.isTTY || !process.stdin.isTTY) {
+					process.stderr.write('heaptop: the live view needs a terminal. In scripts and CI use: heaptop check [target] --json (see heaptop --help)\n');
+					return 2;
+				}
+				const {runTui} = await import('./tui.js');
+				return await runTui(options);
+			}
+		}
+	} catch (error) {
+		process.stderr.write(`heaptop: ${describeError(error, options.verbose)}\n`);
+		return 2;
+	}
+}

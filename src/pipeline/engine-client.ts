@@ -1,0 +1,186 @@
+/**
+ * Main-thread side of the snapshot engine: starts the worker, streams chunks to it, and turns its
+ * replies into promises. The main thread never parses, so the UI stays responsive while a
+ * multi-gigabyte snapshot is read. A crashed worker fails what was pending and is restarted on the
+ * next request.
+ */
+import {Worker} from 'node:worker_threads';
+import type {ClassRetainers, PathStep} from '../model/types.js';
+import type {EngineSummary, FromWorker, Query, QueryResult, SummaryOptions, ToWorker} from './worker-protocol.js';
+
+export interface JobResult {
+	summary: EngineSummary;
+	parseMs: number;
+	analyseMs: number;
+}
+
+export interface JobProgress {
+	bytes: number;
+	totalBytes: number | null;
+	phase: 'parsing' | 'analysing';
+}
+
+export class EngineError extends Error {
+	override name = 'EngineError';
+	constructor(message: string, readonly format: boolean) {
+		super(message);
+	}
+}
+
+interface PendingJob {
+	resolve: (r: JobResult) => void;
+	reject: (e: Error) => void;
+	onProgress?: ((p: JobProgress) => void) | undefined;
+}
+
+/** Where the worker's code is: the compiled worker.js next to this file, or this very file when bundled. */
+function workerEntry(): {url: URL; execArgv: string[]} {
+	const bundled = (globalThis as {__HEAPTOP_BUNDLE__?: boolean}).__HEAPTOP_BUNDLE__ === true;
+	if (bundled) return {url: new URL(import.meta.url), execArgv: []};
+	const self = import.meta.url;
+	if (self.endsWith('.ts')) return {url: new URL('./worker.ts', self), execArgv: ['--import', 'tsx']};
+	return {url: new URL('./worker.js', self), execArgv: []};
+}
+
+export class EngineClient {
+	private worker: Worker | null = null;
+	private nextId = 1;
+	private readonly jobs = new Map<number, PendingJob>();
+	private readonly queries = new Map<number, {resolve: (r: QueryResult | {kind: 'done'}) => void; reject: (e: Error) => void}>();
+	private closed = false;
+
+	private ensureWorker(): Worker {
+		if (this.closed) throw new EngineError('the snapshot engine was shut down', false);
+		if (this.worker) return this.worker;
+		const {url, execArgv} = workerEntry();
+		const worker = new Worker(url, {workerData: {heaptopEngine: true}, execArgv, stdout: false, stderr: false});
+		// An idle worker must not keep heaptop alive; a busy one must (see updateRef).
+		worker.unref();
+		worker.on('message', (message: FromWorker) => this.onMessage(message));
+		worker.on('error', error => this.failAll(new EngineError(`the snapshot engine crashed: ${error.message}`, false)));
+		worker.on('exit', code => {
+			if (this.worker === worker) this.worker = null;
+			if (!this.closed) this.failAll(new EngineError(`the snapshot engine stopped (exit code ${code})`, false));
+		});
+		this.worker = worker;
+		return worker;
+	}
+
+	private send(message: ToWorker): void {
+		this.ensureWorker().postMessage(message);
+		this.updateRef();
+	}
+
+	/** Keeps the process alive exactly while some job or query waits for the worker. */
+	private updateRef(): void {
+		if (!this.worker) return;
+		if (this.jobs.size + this.queries.size > 0) this.worker.ref();
+		else this.worker.unref();
+	}
+
+	/** Starts a streamed job; feed it with chunk() and finish with end(). */
+	begin(onProgress?: (p: JobProgress) => void): {job: number; done: Promise<JobResult>} {
+		const job = this.nextId++;
+		const done = new Promise<JobResult>((resolve, reject) => this.jobs.set(job, {resolve, reject, onProgress}));
+		this.send({type: 'begin', job});
+		return {job, done};
+	}
+
+	chunk(job: number, data: string): void {
+		if (this.jobs.has(job)) this.send({type: 'chunk', job, data});
+	}
+
+	end(job: number, options: SummaryOptions): void {
+		if (this.jobs.has(job)) this.send({type: 'end', job, options});
+	}
+
+	abort(job: number, reason: Error): void {
+		const pending = this.jobs.get(job);
+		if (!pending) return;
+		this.jobs.delete(job);
+		if (this.worker) this.worker.postMessage({type: 'abort', job} satisfies ToWorker);
+		this.updateRef();
+		pending.reject(reason);
+	}
+
+	parseFile(path: string, options: SummaryOptions, onProgress?: (p: JobProgress) => void): Promise<JobResult> {
+		const job = this.nextId++;
+		const done = new Promise<JobResult>((resolve, reject) => this.jobs.set(job, {resolve, reject, onProgress}));
+		this.send({type: 'parseFile', job, path, options});
+		return done;
+	}
+
+	async classRetainers(className: string, options: {maxInstances?: number; maxClusters?: number} = {}): Promise<ClassRetainers | null> {
+		const result = await this.query({kind: 'classRetainers', className, ...options});
+		return result.kind === 'classRetainers' ? result.value : null;
+	}
+
+	async nodeRetainers(nodeId: number): Promise<PathStep[][]> {
+		const result = await this.query({kind: 'nodeRetainers', nodeId});
+		return result.kind === 'nodeRetainers' ? result.value : [];
+	}
+
+	/** Writes the latest snapshot again with every string value replaced (graph shape kept). */
+	async writeRedacted(path: string): Promise<void> {
+		const id = this.nextId++;
+		await new Promise<QueryResult | {kind: 'done'}>((resolve, reject) => {
+			this.queries.set(id, {resolve, reject});
+			this.send({type: 'writeRedacted', id, path});
+		});
+	}
+
+	private query(query: Query): Promise<QueryResult | {kind: 'done'}> {
+		const id = this.nextId++;
+		return new Promise((resolve, reject) => {
+			this.queries.set(id, {resolve, reject});
+			this.send({type: 'query', id, query});
+		});
+	}
+
+	private onMessage(message: FromWorker): void {
+		this.dispatchMessage(message);
+		this.updateRef();
+	}
+
+	private dispatchMessage(message: FromWorker): void {
+		switch (message.type) {
+			case 'progress':
+				this.jobs.get(message.job)?.onProgress?.({bytes: message.bytes, totalBytes: message.totalBytes, phase: message.phase});
+				return;
+			case 'summary': {
+				const pending = this.jobs.get(message.job);
+				this.jobs.delete(message.job);
+				pending?.resolve({summary: message.summary, parseMs: message.parseMs, analyseMs: message.analyseMs});
+				return;
+			}
+			case 'jobError': {
+				const pending = this.jobs.get(message.job);
+				this.jobs.delete(message.job);
+				pending?.reject(new EngineError(message.message, message.format));
+				return;
+			}
+			case 'answer':
+				this.queries.get(message.id)?.resolve(message.result);
+				this.queries.delete(message.id);
+				return;
+			case 'answerError':
+				this.queries.get(message.id)?.reject(new EngineError(message.message, false));
+				this.queries.delete(message.id);
+		}
+	}
+
+	private failAll(error: Error): void {
+		for (const pending of this.jobs.values()) pending.reject(error);
+		for (const pending of this.queries.values()) pending.reject(error);
+		this.jobs.clear();
+		this.queries.clear();
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		const worker = this.worker;
+		this.worker = null;
+		this.failAll(new EngineError('the snapshot engine was shut down', false));
+		if (worker) await worker.terminate();
+	}
+}
