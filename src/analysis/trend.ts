@@ -1,0 +1,132 @@
+/**
+ * Live heap trend: is the heap floor growing, has it levelled off, or is it flat?
+ *
+ * Method: cut the samples to a sliding window, take the heap floor (heap-floor.ts), fit a least-squares
+ * line (slope + R²), then compare the recent third of the window with the whole:
+ *   growing — the floor rose by a meaningful amount with a good fit, and the recent third still rises
+ *             at a fair share of the overall rate (or the recent third alone rises cleanly);
+ *   plateau — the floor rose earlier in the window, but the recent third is flat;
+ *   stable  — no meaningful rise (noise, flat, or falling);
+ *   unknown — too few samples or too short a window to say anything.
+ */
+import type {HeapLimits, MetricsSample, Trend} from '../model/types.js';
+import {formatRatePerMinute} from './format.js';
+import {heapFloor, type FloorPoint} from './heap-floor.js';
+import {linearFit, median} from './stats.js';
+
+export interface TrendOptions {
+	/** only the most recent `windowMs` of samples are considered (default 10 min) */
+	windowMs?: number;
+	/** fewer valid samples than this → unknown (default 8) */
+	minSamples?: number;
+	/** a shorter window than this → unknown (default 10 s) */
+	minSpanMs?: number;
+}
+
+const DEFAULT_WINDOW_MS = 10 * 60_000;
+const DEFAULT_MIN_SAMPLES = 8;
+const DEFAULT_MIN_SPAN_MS = 10_000;
+/** Fewer floor readings (GC cycles) than this and a chance line through noise is too likely. */
+const MIN_FLOOR_POINTS = 6;
+/** A rise smaller than this is never "growth" (GC and JIT jitter is hundreds of KB)… */
+const MIN_RISE_BYTES = 512 * 1024;
+/** …nor smaller than this share of the floor's level. */
+const MIN_RISE_SHARE = 0.02;
+/** The line must explain at least this much of the floor's variance to call it growth. */
+const MIN_FIT = 0.6;
+/** "Still rising": the recent third's slope is at least this share of the whole window's slope. */
+const STILL_RISING_SHARE = 0.35;
+/** A clean rise confined to the recent third (flat, then rising) also counts as growing. */
+const RECENT_ONLY_FIT = 0.8;
+/** …and it needs this many floor points in the recent third, or noise can fake a clean line. */
+const RECENT_ONLY_POINTS = 6;
+
+/** A rise (or a level change between the first and last third) must stand this many noise spreads clear. */
+const STEP_OVER_NOISE = 3;
+
+export const NOT_ENOUGH_DATA = 'not enough data yet';
+
+interface Fit {slopePerSec: number; r2: number; riseBytes: number}
+
+function fitPoints(points: readonly FloorPoint[]): Fit {
+	if (points.length < 2) return {slopePerSec: 0, r2: 0, riseBytes: 0};
+	const fit = linearFit(points.map(p => p.t / 1000), points.map(p => p.bytes));
+	const spanSec = (points[points.length - 1]!.t - points[0]!.t) / 1000;
+	return {slopePerSec: fit.slope, r2: fit.r2, riseBytes: fit.slope * spanSec};
+}
+
+function rssSlope(samples: readonly MetricsSample[]): number | null {
+	const valid = samples.filter(s => s.rss !== null && Number.isFinite(s.rss) && Number.isFinite(s.t));
+	if (valid.length < 2) return null;
+	return linearFit(valid.map(s => s.t / 1000), valid.map(s => s.rss as number)).slope;
+}
+
+function windowed(samples: readonly MetricsSample[], windowMs: number): MetricsSample[] {
+	const valid = samples.filter(s => Number.isFinite(s.t) && Number.isFinite(s.heapUsed));
+	if (valid.length === 0) return [];
+	const end = valid[valid.length - 1]!.t;
+	return valid.filter(s => s.t >= end - windowMs);
+}
+
+export function classifyTrend(samples: MetricsSample[], limits: HeapLimits | null, options: TrendOptions = {}): Trend {
+	const win = windowed(samples, options.windowMs ?? DEFAULT_WINDOW_MS);
+	const rssBytesPerSec = rssSlope(win);
+	const spanMs = win.length > 1 ? win[win.length - 1]!.t - win[0]!.t : 0;
+	const floor = heapFloor(win);
+	const whole = fitPoints(floor.points);
+	const unknown: Trend = {
+		shape: 'unknown', heapBytesPerSec: whole.slopePerSec, rssBytesPerSec, fit: whole.r2,
+		secondsToHeapLimit: null, label: NOT_ENOUGH_DATA,
+	};
+	if (win.length < (options.minSamples ?? DEFAULT_MIN_SAMPLES) || spanMs < (options.minSpanMs ?? DEFAULT_MIN_SPAN_MS) || floor.points.length < MIN_FLOOR_POINTS) {
+		return unknown;
+	}
+
+	const pts = floor.points;
+	const end = pts[pts.length - 1]!.t;
+	const start = pts[0]!.t;
+	const third = (end - start) / 3;
+	const recentPts = pickAtLeast(pts.filter(p => p.t >= end - third), pts, 3, 'last');
+	const firstPts = pickAtLeast(pts.filter(p => p.t <= start + third), pts, 3, 'first');
+	const recent = fitPoints(recentPts);
+
+	const level = median(pts.map(p => p.bytes));
+	const meaningful = Math.max(MIN_RISE_BYTES, MIN_RISE_SHARE * level);
+	const noise = pointNoise(pts);
+	const clearRise = Math.max(meaningful, STEP_OVER_NOISE * noise);
+	const rose = whole.slopePerSec > 0 && whole.riseBytes >= clearRise && whole.r2 >= MIN_FIT;
+	const stillRising = recent.slopePerSec > 0 && recent.slopePerSec >= STILL_RISING_SHARE * whole.slopePerSec;
+	const risingOnlyRecently = recentPts.length >= RECENT_ONLY_POINTS && recent.riseBytes >= clearRise && recent.r2 >= RECENT_ONLY_FIT;
+	const recentLevel = median(recentPts.map(p => p.bytes));
+	const firstLevel = median(firstPts.map(p => p.bytes));
+	const grewEarlier = recentLevel - firstLevel >= clearRise;
+
+	const base = {heapBytesPerSec: whole.slopePerSec, rssBytesPerSec, fit: whole.r2};
+	if ((rose && stillRising) || risingOnlyRecently) {
+		const slope = rose ? whole.slopePerSec : recent.slopePerSec;
+		const floorNow = pts[pts.length - 1]!.bytes;
+		const secondsToHeapLimit = limits && limits.heapSizeLimit > 0 && slope > 0
+			? Math.max(0, (limits.heapSizeLimit - floorNow) / slope)
+			: null;
+		return {...base, heapBytesPerSec: slope, shape: 'growing', secondsToHeapLimit, label: `growing ${formatRatePerMinute(slope)}`};
+	}
+	if (rose || grewEarlier) {
+		return {...base, shape: 'plateau', secondsToHeapLimit: null, label: 'plateau'};
+	}
+	return {...base, shape: 'stable', secondsToHeapLimit: null, label: 'stable'};
+}
+
+/**
+ * Point-to-point noise of the floor, as a standard deviation estimated from the median absolute first
+ * difference: a slow trend or a single step barely moves it, unlike the spread around a level.
+ */
+function pointNoise(points: readonly FloorPoint[]): number {
+	const diffs = points.slice(1).map((p, i) => Math.abs(p.bytes - points[i]!.bytes));
+	return diffs.length ? median(diffs) / 0.954 : 0;
+}
+
+/** The subset, or the first/last `n` points of the whole series when the subset is too thin to fit. */
+function pickAtLeast(subset: FloorPoint[], all: readonly FloorPoint[], n: number, side: 'first' | 'last'): FloorPoint[] {
+	if (subset.length >= n) return subset;
+	return side === 'last' ? all.slice(-n) : all.slice(0, n);
+}
