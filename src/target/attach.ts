@@ -1,0 +1,242 @@
+/**
+ * The four ways in (contract.md "target"): an inspector address or ws:// URL, `--pid` (open the
+ * inspector with SIGUSR1 and close it again afterwards), `-- COMMAND` and the demo app (start it with
+ * its inspector on a free loopback port). Everything ends in connectCdpTarget.
+ */
+import {existsSync, readFileSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
+import {connect as tcpConnect} from 'node:net';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {InspectorTarget} from './target.js';
+import {AttachError, RemoteRefusedError, errnoCode, formatHostPort} from './errors.js';
+import {chooseTarget, findInspectorOfPid, listInspectorTargets, type InspectorEndpoint} from './discover.js';
+import {connectCdpTarget} from './cdp-target.js';
+import {spawnWithInspector} from './spawn.js';
+import {isLoopbackHost, type TargetSpec} from './target-spec.js';
+
+export interface AttachOptions {
+	/** allow a non-loopback inspector (remote code execution on that host) */
+	allowRemote?: boolean;
+	/** heaptop's own diagnostics, one line each (never printed over the TUI by this layer) */
+	log?: (line: string) => void;
+	/** a started app's own stdout/stderr lines; defaults to `log` */
+	output?: (line: string, stream: 'stdout' | 'stderr') => void;
+	/** inject the GC probe (default true) */
+	gcProbe?: boolean;
+	/** --pid: how long to wait for the inspector to open after SIGUSR1 */
+	sigusr1WaitMs?: number;
+	/** -- COMMAND / demo: how long to wait for the inspector banner */
+	spawnTimeoutMs?: number;
+}
+
+const DEFAULT_INSPECTOR_PORT = 9229;
+
+export async function attach(spec: TargetSpec, options: AttachOptions = {}): Promise<InspectorTarget> {
+	switch (spec.kind) {
+		case 'address':
+			return attachToAddress(spec.host, spec.port, options);
+		case 'ws':
+			requireLoopbackOrAllowed(spec.host, spec.port, options);
+			return connectCdpTarget({webSocketUrl: spec.url, attachedVia: 'ws', gcProbe: options.gcProbe, log: options.log});
+		case 'pid':
+			return attachToPid(spec.pid, options);
+		case 'command':
+			return attachToSpawned(spec.command, 'spawn', options);
+		case 'demo':
+			return attachToSpawned([process.execPath, demoAppPath()], 'demo', options);
+	}
+}
+
+async function attachToAddress(host: string, port: number, options: AttachOptions): Promise<InspectorTarget> {
+	requireLoopbackOrAllowed(host, port, options);
+	const endpoint = pickEndpoint(await listInspectorTargets(host, port), formatHostPort(host, port), options);
+	return connectCdpTarget({webSocketUrl: endpoint.webSocketUrl, endpoint, attachedVia: 'port', gcProbe: options.gcProbe, log: options.log});
+}
+
+function pickEndpoint(endpoints: InspectorEndpoint[], where: string, options: AttachOptions): InspectorEndpoint & {webSocketUrl: string} {
+	const choice = chooseTarget(endpoints);
+	switch (choice.kind) {
+		case 'one':
+			if (choice.note) options.log?.(choice.note);
+			return choice.endpoint;
+		case 'several': {
+			const list = choice.candidates.map(c => `${c.webSocketUrl} (${c.title || c.url})`).join(', ');
+			throw new AttachError('several-targets', `${choice.candidates.length} Node targets share the inspector at ${where} — pass one ws:// URL: ${list}`, {
+				candidates: choice.candidates.map(c => ({webSocketUrl: c.webSocketUrl, title: c.title, url: c.url})),
+			});
+		}
+		case 'none':
+			if (choice.reason === 'debugger-attached') {
+				throw new AttachError('debugger-attached', `the inspector at ${where} is already in use by another debugger — close it (DevTools, an IDE) and try again`);
+			}
+			throw new AttachError('no-target', `the inspector at ${where} lists no inspectable target — is the app still starting?`);
+	}
+}
+
+function requireLoopbackOrAllowed(host: string, port: number, options: AttachOptions): void {
+	if (!isLoopbackHost(host) && !options.allowRemote) throw new RemoteRefusedError(host, port);
+}
+
+// ---- --pid ----
+
+async function attachToPid(pid: number, options: AttachOptions): Promise<InspectorTarget> {
+	checkSignalable(pid);
+
+	// Already listening (started with --inspect, or opened by someone else): use it, and leave it open.
+	const existing = await findInspectorOfPid(pid);
+	if (existing) {
+		options.log?.(`pid ${pid} already has an inspector on ${formatHostPort(existing.host, existing.port)}`);
+		const endpoint = pickEndpoint(existing.endpoints, formatHostPort(existing.host, existing.port), options);
+		return connectCdpTarget({webSocketUrl: endpoint.webSocketUrl, endpoint, attachedVia: 'pid', expectedPid: pid, gcProbe: options.gcProbe, log: options.log});
+	}
+
+	await refuseIfSigusr1WouldKill(pid);
+	const procReadable = existsSync(`/proc/${pid}/fd`);
+	const defaultPortBusy = await isListening('127.0.0.1', DEFAULT_INSPECTOR_PORT);
+	try {
+		process.kill(pid, 'SIGUSR1');
+	} catch (error) {
+		throw signalError(pid, error);
+	}
+	options.log?.(`sent SIGUSR1 to pid ${pid} to open its inspector`);
+
+	const deadline = Date.now() + (options.sigusr1WaitMs ?? 3000);
+	while (Date.now() < deadline) {
+		await sleep(100);
+		const found = await findInspectorOfPid(pid, 500);
+		let endpoint: (InspectorEndpoint & {webSocketUrl: string}) | null = null;
+		if (found) endpoint = pickEndpoint(found.endpoints, formatHostPort(found.host, found.port), options);
+		else if (!procReadable && !defaultPortBusy) {
+			// Without /proc we cannot see whose port 9229 is: connect, and let connectCdpTarget check process.pid.
+			const listed = await listInspectorTargets('127.0.0.1', DEFAULT_INSPECTOR_PORT, 500).catch(() => null);
+			if (listed) endpoint = pickEndpoint(listed, `127.0.0.1:${DEFAULT_INSPECTOR_PORT}`, options);
+		}
+		if (endpoint) {
+			return connectCdpTarget({
+				webSocketUrl: endpoint.webSocketUrl,
+				endpoint,
+				attachedVia: 'pid',
+				expectedPid: pid,
+				closeInspectorOnClose: true,
+				gcProbe: options.gcProbe,
+				log: options.log,
+			});
+		}
+		if (!processExists(pid)) throw new AttachError('no-such-process', `pid ${pid} exited while heaptop waited for its inspector to open`);
+	}
+	if (defaultPortBusy) {
+		throw new AttachError(
+			'port-taken',
+			`pid ${pid} could not open its inspector: 127.0.0.1:${DEFAULT_INSPECTOR_PORT} is taken by another process — stop that process (or attach to it by port), or restart the app with --inspect=0`,
+		);
+	}
+	throw new AttachError(
+		'sigusr1-handled',
+		`pid ${pid} did not open an inspector after SIGUSR1 — the app probably handles SIGUSR1 itself (process.on('SIGUSR1')); restart it with --inspect, or run it as: heaptop -- node app.js`,
+	);
+}
+
+function checkSignalable(pid: number): void {
+	try {
+		process.kill(pid, 0);
+	} catch (error) {
+		throw signalError(pid, error);
+	}
+}
+
+function signalError(pid: number, error: unknown): AttachError {
+	const code = errnoCode(error);
+	if (code === 'ESRCH') return new AttachError('no-such-process', `no process with pid ${pid} — check the pid (e.g. pgrep -a node)`, {cause: error});
+	if (code === 'EPERM') {
+		return new AttachError('not-permitted', `not permitted to signal pid ${pid} — run heaptop as the same user as PID ${pid} (or start the app with --inspect)`, {cause: error});
+	}
+	return new AttachError('no-such-process', `cannot signal pid ${pid} (${code ?? (error as Error).message})`, {cause: error});
+}
+
+/**
+ * SIGUSR1's default action is to terminate. Node catches it (that is how the inspector opens), so a
+ * process that neither catches nor ignores it is not Node, and signalling it would kill it.
+ */
+async function refuseIfSigusr1WouldKill(pid: number): Promise<void> {
+	let status: string;
+	try {
+		status = await readFile(`/proc/${pid}/status`, 'utf8');
+	} catch {
+		return; // no /proc (not Linux): nothing to check with
+	}
+	const mask = (name: string) => {
+		const m = new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'mi').exec(status);
+		return m ? BigInt(`0x${m[1]}`) : null;
+	};
+	const usr1 = 1n << 9n; // signal 10 is bit 9
+	const caught = mask('SigCgt');
+	const ignored = mask('SigIgn');
+	if (caught === null || ignored === null) return;
+	if ((ignored & usr1) !== 0n) {
+		throw new AttachError('sigusr1-handled', `pid ${pid} ignores SIGUSR1, so its inspector cannot be opened from outside — restart it with --inspect, or run it as: heaptop -- node app.js`);
+	}
+	if ((caught & usr1) === 0n) {
+		const name = readFileSafe(`/proc/${pid}/comm`)?.trim() ?? '?';
+		throw new AttachError('not-node', `pid ${pid} (${name}) does not look like a Node.js process (it does not catch SIGUSR1, which would kill it) — check the pid`);
+	}
+}
+
+function processExists(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return errnoCode(error) === 'EPERM';
+	}
+}
+
+function isListening(host: string, port: number): Promise<boolean> {
+	return new Promise(resolve => {
+		const socket = tcpConnect({host, port});
+		const done = (result: boolean) => {
+			socket.destroy();
+			resolve(result);
+		};
+		socket.setTimeout(500, () => done(true)); // accepted but silent still means "taken"
+		socket.once('connect', () => done(true));
+		socket.once('error', () => done(false));
+	});
+}
+
+// ---- -- COMMAND, demo ----
+
+async function attachToSpawned(command: string[], via: 'spawn' | 'demo', options: AttachOptions): Promise<InspectorTarget> {
+	const spawned = await spawnWithInspector(command, {output: options.output, log: options.log, timeoutMs: options.spawnTimeoutMs});
+	try {
+		return await connectCdpTarget({webSocketUrl: spawned.webSocketUrl, attachedVia: via, child: spawned, expectedPid: undefined, gcProbe: options.gcProbe, log: options.log});
+	} catch (error) {
+		await spawned.stop(1000);
+		throw error;
+	}
+}
+
+/** examples/demo-app.js of the heaptop package, wherever this module runs from (src, dist, a bundle). */
+export function demoAppPath(): string {
+	let dir = dirname(fileURLToPath(import.meta.url));
+	for (let i = 0; i < 6; i++) {
+		const pkg = readFileSafe(join(dir, 'package.json'));
+		if (pkg !== null && /"name"\s*:\s*"heaptop"/.test(pkg)) return join(dir, 'examples', 'demo-app.js');
+		const parent = dirname(dir);
+		if (parent === dir) break;
+		dir = parent;
+	}
+	throw new AttachError('spawn-failed', 'cannot find examples/demo-app.js of the heaptop package — reinstall heaptop, or pass a target');
+}
+
+function readFileSafe(path: string): string | null {
+	try {
+		return readFileSync(path, 'utf8');
+	} catch {
+		return null;
+	}
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise(resolve => setTimeout(resolve, ms));
+}

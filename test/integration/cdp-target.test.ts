@@ -1,0 +1,171 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {attach} from '../../src/target/attach.js';
+import {TargetClosedError, TimeoutError} from '../../src/target/errors.js';
+import type {SnapshotProgress, TargetEndReason} from '../../src/target/target.js';
+import {eventually, evaluateIn, rawSession, spawnTarget} from '../helpers/spawn-target.js';
+
+const MB = 1024 * 1024;
+
+test('metrics are plausible and the GC counter moves while the target allocates', async t => {
+	const app = await spawnTarget(t, 't-alloc.js');
+	const target = await attach({kind: 'address', host: '127.0.0.1', port: app.port!});
+	t.after(() => target.close());
+	assert.equal(target.info.pid, app.pid);
+	assert.equal(target.info.isNode, true);
+	assert.equal(target.info.nodeVersion, process.version);
+	assert.match(target.info.url, /t-alloc\.js$/);
+
+	const first = await target.readMetrics(2000);
+	assert.ok(first.heapUsed > 1 * MB, `heapUsed ${first.heapUsed}`);
+	assert.ok(first.heapTotal >= first.heapUsed);
+	assert.ok(first.rss !== null && first.rss >= first.heapTotal, `rss ${first.rss} heapTotal ${first.heapTotal}`);
+	assert.ok(first.external !== null && first.external > 0);
+	assert.ok(first.gc !== null, 'GC probe installed');
+
+	let later = first;
+	const moved = await eventually(async () => {
+		later = await target.readMetrics(2000);
+		return later.gc!.minor > first.gc!.minor;
+	}, 5000, 200);
+	assert.ok(moved, `minor GCs ${first.gc!.minor} → ${later.gc!.minor}`);
+	assert.equal(later.gc!.count, later.gc!.minor + later.gc!.major);
+	assert.ok(later.gc!.pauseMs > first.gc!.pauseMs);
+	assert.ok(later.gc!.minorMs > 0);
+
+	const limits = await target.heapLimits(2000);
+	assert.ok(limits.heapSizeLimit > 100 * MB && limits.usedHeapSize > MB && limits.totalHeapSize >= limits.usedHeapSize);
+	assert.equal(app.stderr.some(line => /DEP0152|DeprecationWarning/.test(line)), false, 'no deprecation warning in the app');
+});
+
+test('close() leaves the app as it was: same globals, no PerformanceObserver, still running', async t => {
+	const app = await spawnTarget(t, 't-idle.js');
+	const observers = async () => {
+		const s = await rawSession(app.webSocketUrl!);
+		try {
+			await s.send('HeapProfiler.collectGarbage');
+			const proto = await s.send('Runtime.evaluate', {expression: "process.getBuiltinModule('perf_hooks').PerformanceObserver.prototype"});
+			const {objects} = await s.send('Runtime.queryObjects', {prototypeObjectId: proto.result.objectId, objectGroup: 'test'});
+			const count = await s.send('Runtime.callFunctionOn', {objectId: objects.objectId, functionDeclaration: 'function () { return this.length; }', returnByValue: true});
+			await s.send('Runtime.releaseObjectGroup', {objectGroup: 'test'});
+			return count.result.value as number;
+		} finally {
+			await s.close();
+		}
+	};
+	const globals = async () => {
+		const s = await rawSession(app.webSocketUrl!);
+		try {
+			return await evaluateIn(s, 'JSON.stringify([Object.getOwnPropertyNames(globalThis).sort(), Object.getOwnPropertySymbols(globalThis).map(String).sort()])');
+		} finally {
+			await s.close();
+		}
+	};
+	const before = await globals();
+	assert.equal(await observers(), 0);
+
+	const target = await attach({kind: 'ws', url: app.webSocketUrl!, host: '127.0.0.1', port: app.port!});
+	assert.equal(target.info.attachedVia, 'ws');
+	assert.match(target.info.title + target.info.url, /t-idle/);
+	await target.readMetrics(2000);
+	await target.startAllocationSampling(32768);
+	assert.notEqual(await globals(), before, 'the probe slot is visible while attached');
+	assert.equal(await observers(), 1, 'the probe observer exists while attached');
+
+	await target.close();
+	await target.close(); // idempotent
+	assert.equal(await globals(), before);
+	assert.equal(await observers(), 0);
+	assert.equal(app.child.exitCode, null, 'the app keeps running');
+	await assert.rejects(target.readMetrics(500), TargetClosedError);
+});
+
+test('a target that ends while attached is reported as exited, and really exits', async t => {
+	const app = await spawnTarget(t, 't-exit-soon.js', {args: ['700', '3']});
+	const target = await attach({kind: 'address', host: '127.0.0.1', port: app.port!});
+	t.after(() => target.close());
+	const ended = new Promise<TargetEndReason>(resolve => target.onEnd(resolve));
+	const reason = await ended;
+	assert.equal(reason.kind, 'exited');
+	const status = await Promise.race([app.exited, new Promise(resolve => setTimeout(() => resolve('still running'), 5000))]);
+	assert.deepEqual(status, {code: 3, signal: null});
+	await assert.rejects(target.readMetrics(500), TargetClosedError);
+	await target.close(); // after the end: still fine
+});
+
+test('a blocked target times out with TimeoutError, then answers again', async t => {
+	const app = await spawnTarget(t, 't-busy.js');
+	const target = await attach({kind: 'address', host: '127.0.0.1', port: app.port!});
+	t.after(() => target.close());
+	await target.readMetrics(2000);
+	app.child.kill('SIGUSR2');
+	await app.waitForLine(/^blocking$/);
+	// execSync's own JavaScript runs before the native wait and can still answer; let it get there.
+	await new Promise(resolve => setTimeout(resolve, 250));
+	await assert.rejects(target.readMetrics(300), TimeoutError);
+	// The first read is still queued in the target; a second caller shares it instead of piling up.
+	await assert.rejects(target.readMetrics(300), TimeoutError);
+	await app.waitForLine(/^unblocked$/);
+	const after = await target.readMetrics(2000);
+	assert.ok(after.heapUsed > MB);
+});
+
+test('a snapshot streams chunks that concatenate to one valid snapshot', async t => {
+	const app = await spawnTarget(t, 't-idle.js');
+	const target = await attach({kind: 'address', host: '127.0.0.1', port: app.port!});
+	t.after(() => target.close());
+	const chunks: string[] = [];
+	const progress: SnapshotProgress[] = [];
+	await target.takeHeapSnapshot(chunk => chunks.push(chunk), p => progress.push(p));
+	assert.ok(chunks.length > 1, `${chunks.length} chunks`);
+	const snapshot = JSON.parse(chunks.join(''));
+	assert.ok(snapshot.snapshot.node_count > 1000);
+	assert.equal(snapshot.nodes.length, snapshot.snapshot.node_count * snapshot.snapshot.meta.node_fields.length);
+	assert.ok(progress.length > 0 && progress.at(-1)!.finished);
+	// the listeners are gone: a second snapshot does not feed the first callback
+	const before = chunks.length;
+	await target.takeHeapSnapshot(() => {});
+	assert.equal(chunks.length, before);
+	const metrics = await target.readMetrics(2000);
+	assert.ok(metrics.heapUsed > MB);
+});
+
+test('allocation sampling returns a profile', async t => {
+	const app = await spawnTarget(t, 't-alloc.js');
+	const target = await attach({kind: 'address', host: '127.0.0.1', port: app.port!});
+	t.after(() => target.close());
+	await target.startAllocationSampling(16384);
+	await target.startAllocationSampling(16384); // idempotent
+	await new Promise(resolve => setTimeout(resolve, 300));
+	const profile = await target.getAllocationProfile();
+	assert.equal(profile.head.callFrame.functionName, '(root)');
+	const urls: string[] = [];
+	const walk = (n: typeof profile.head) => {
+		urls.push(n.callFrame.url);
+		n.children.forEach(walk);
+	};
+	walk(profile.head);
+	assert.ok(urls.some(u => u.endsWith('t-alloc.js')), 'the allocating script appears');
+	await target.stopAllocationSampling();
+	await target.stopAllocationSampling();
+});
+
+test('a target killed mid-snapshot rejects with TargetClosedError', async t => {
+	const app = await spawnTarget(t, 't-big-heap.js');
+	const target = await attach({kind: 'address', host: '127.0.0.1', port: app.port!});
+	t.after(() => target.close());
+	const ended = new Promise<TargetEndReason>(resolve => target.onEnd(resolve));
+	let killed = false;
+	const snapshot = target.takeHeapSnapshot(
+		() => {},
+		() => {
+			if (!killed) {
+				killed = true;
+				app.child.kill('SIGKILL');
+			}
+		},
+	);
+	await assert.rejects(snapshot, TargetClosedError);
+	assert.ok(killed, 'killed during generation');
+	assert.equal((await ended).kind, 'exited');
+});
