@@ -93,7 +93,10 @@ async function attachToPid(pid: number, options: AttachOptions): Promise<Inspect
 
 	await refuseIfSigusr1WouldKill(pid);
 	const procReadable = existsSync(`/proc/${pid}/fd`);
-	const defaultPortBusy = await isListening('127.0.0.1', DEFAULT_INSPECTOR_PORT);
+	// SIGUSR1 opens the port the process was configured with (--inspect-port), else 9229; a busy
+	// port makes Node fail silently, so learn beforehand whether it is taken.
+	const signalPort = await configuredInspectorPort(pid);
+	const defaultPortBusy = signalPort !== 0 && (await isListening('127.0.0.1', signalPort));
 	try {
 		process.kill(pid, 'SIGUSR1');
 	} catch (error) {
@@ -107,10 +110,10 @@ async function attachToPid(pid: number, options: AttachOptions): Promise<Inspect
 		const found = await findInspectorOfPid(pid, 500);
 		let endpoint: (InspectorEndpoint & {webSocketUrl: string}) | null = null;
 		if (found) endpoint = pickEndpoint(found.endpoints, formatHostPort(found.host, found.port), options);
-		else if (!procReadable && !defaultPortBusy) {
-			// Without /proc we cannot see whose port 9229 is: connect, and let connectCdpTarget check process.pid.
-			const listed = await listInspectorTargets('127.0.0.1', DEFAULT_INSPECTOR_PORT, 500).catch(() => null);
-			if (listed) endpoint = pickEndpoint(listed, `127.0.0.1:${DEFAULT_INSPECTOR_PORT}`, options);
+		else if (!procReadable && !defaultPortBusy && signalPort !== 0) {
+			// Without /proc we cannot see whose port it is: connect, and let connectCdpTarget check process.pid.
+			const listed = await listInspectorTargets('127.0.0.1', signalPort, 500).catch(() => null);
+			if (listed) endpoint = pickEndpoint(listed, `127.0.0.1:${signalPort}`, options);
 		}
 		if (endpoint) {
 			return connectCdpTarget({
@@ -128,7 +131,7 @@ async function attachToPid(pid: number, options: AttachOptions): Promise<Inspect
 	if (defaultPortBusy) {
 		throw new AttachError(
 			'port-taken',
-			`pid ${pid} could not open its inspector: 127.0.0.1:${DEFAULT_INSPECTOR_PORT} is taken by another process — stop that process (or attach to it by port), or restart the app with --inspect=0`,
+			`pid ${pid} could not open its inspector: 127.0.0.1:${signalPort} is taken by another process — stop that process (or attach to it by port), or restart the app with --inspect=0`,
 		);
 	}
 	throw new AttachError(
@@ -180,6 +183,25 @@ async function refuseIfSigusr1WouldKill(pid: number): Promise<void> {
 		const name = readFileSafe(`/proc/${pid}/comm`)?.trim() ?? '?';
 		throw new AttachError('not-node', `pid ${pid} (${name}) does not look like a Node.js process (it does not catch SIGUSR1, which would kill it) — check the pid`);
 	}
+}
+
+/**
+ * The port SIGUSR1 will open: from --inspect-port / --inspect / --inspect-brk on the command line or
+ * in NODE_OPTIONS (0 means a random port), else 9229. Best effort: /proc may be unreadable.
+ */
+async function configuredInspectorPort(pid: number): Promise<number> {
+	const args: string[] = [];
+	const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+	args.push(...cmdline.split('\0'));
+	const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+	const nodeOptions = environ.split('\0').find(v => v.startsWith('NODE_OPTIONS='));
+	if (nodeOptions) args.push(...nodeOptions.slice('NODE_OPTIONS='.length).split(/\s+/));
+	let port = DEFAULT_INSPECTOR_PORT;
+	for (const arg of args) {
+		const m = /^--(?:inspect-port|debug-port|inspect|inspect-brk|inspect-wait)=(?:.*:)?(\d+)$/.exec(arg);
+		if (m) port = Number(m[1]);
+	}
+	return port;
 }
 
 function processExists(pid: number): boolean {
