@@ -1,0 +1,100 @@
+/**
+ * The engine's facade for the worker: one HeapGraph in, summaries and retaining paths out. Each piece
+ * (class keys, shallow sizes, shortest-path tree, retainers, dominators, per-class retained sizes) is
+ * computed the first time something needs it and kept, so a summary without retained sizes never pays
+ * for dominators, and later path questions reuse the BFS.
+ */
+import type {ClassRetainers, PathStep} from '../model/types.js';
+import {computeClassKeys, type ClassKeys, type ClassKeyOptions} from './class-key.js';
+import {computeClassRetainedSizes, computeDominators, computeEssentialEdges, type DominatorTree} from './dominators.js';
+import type {HeapGraph} from './graph.js';
+import {PathLabeler, classRetainers, directRetainerPaths, type ClassRetainersOptions} from './paths.js';
+import {buildRetainers, type RetainersIndex} from './retainers-index.js';
+import {computeShallowSizes} from './shallow-size.js';
+import {summarize, type EngineSummary, type SummaryOptions} from './summary.js';
+import {computeShortestPaths, type ShortestPathTree} from './traverse.js';
+import {WeakMapEdges} from './weakmap-edges.js';
+
+export type AnalysisOptions = ClassKeyOptions;
+
+export interface SnapshotAnalysis {
+	readonly graph: HeapGraph;
+	summary(options?: SummaryOptions): EngineSummary;
+	classRetainers(className: string, options?: ClassRetainersOptions): ClassRetainers | null;
+	/** one path per direct retainer of the node (root → retainer → node), for drill-down */
+	nodeRetainers(nodeId: number): PathStep[][];
+	/** DevTools retained size of one node by id, or null when no node has that id */
+	retainedSizeOf(nodeId: number): number | null;
+	/** the shortest readable retaining path of one node by id, root side first, or null */
+	pathTo(nodeId: number): PathStep[] | null;
+
+	// The pieces, computed on first use (for tests and benchmarks).
+	classKeys(): ClassKeys;
+	shallowSizes(): Float64Array;
+	shortestPaths(): ShortestPathTree;
+	retainers(): RetainersIndex;
+	dominators(): DominatorTree;
+	/** per class key */
+	classRetainedSizes(): Float64Array;
+	ordinalOfId(nodeId: number): number;
+}
+
+export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): SnapshotAnalysis {
+	let keys: ClassKeys | undefined;
+	let shallow: Float64Array | undefined;
+	let paths: ShortestPathTree | undefined;
+	let retainers: RetainersIndex | undefined;
+	let tree: DominatorTree | undefined;
+	let classRetained: Float64Array | undefined;
+	let weakMaps: WeakMapEdges | undefined;
+	let labeler: PathLabeler | undefined;
+
+	const api: SnapshotAnalysis = {
+		graph,
+		classKeys: () => (keys ??= computeClassKeys(graph, options)),
+		shallowSizes: () => (shallow ??= computeShallowSizes(graph)),
+		shortestPaths: () => (paths ??= computeShortestPaths(graph, (weakMaps ??= WeakMapEdges.forGraph(graph)))),
+		retainers: () => (retainers ??= buildRetainers(graph)),
+		dominators: () => {
+			if (!tree) {
+				weakMaps ??= WeakMapEdges.forGraph(graph);
+				const essential = computeEssentialEdges(graph, weakMaps);
+				tree = computeDominators(graph, api.retainers(), essential, api.shallowSizes());
+			}
+			return tree;
+		},
+		classRetainedSizes: () => {
+			if (!classRetained) {
+				const k = api.classKeys();
+				classRetained = computeClassRetainedSizes(api.dominators(), k.nodeKey, k.keyCount, api.shallowSizes());
+			}
+			return classRetained;
+		},
+		// A scan (about 1 ms per million nodes) rather than an id → ordinal map, which would cost more
+		// memory than the graph's own id column; lookups happen on user drill-down only.
+		ordinalOfId: (nodeId: number) => graph.nodeId.indexOf(nodeId),
+		summary: (summaryOptions: SummaryOptions = {}) => {
+			const retained = summaryOptions.retained !== false;
+			return summarize(graph, {
+				keys: api.classKeys(),
+				shallowSizes: api.shallowSizes(),
+				classRetained: retained ? api.classRetainedSizes() : null,
+			}, summaryOptions);
+		},
+		classRetainers: (className, retainerOptions) => classRetainers(getLabeler(), className, retainerOptions),
+		nodeRetainers: (nodeId: number) => {
+			const n = api.ordinalOfId(nodeId);
+			return n < 0 ? [] : directRetainerPaths(getLabeler(), api.retainers(), n);
+		},
+		pathTo: (nodeId: number) => {
+			const n = api.ordinalOfId(nodeId);
+			return n < 0 ? null : getLabeler().pathTo(n);
+		},
+		retainedSizeOf: (nodeId: number) => {
+			const n = api.ordinalOfId(nodeId);
+			return n < 0 ? null : api.dominators().retainedSize[n]!;
+		},
+	};
+	const getLabeler = (): PathLabeler => (labeler ??= new PathLabeler(graph, api.classKeys(), api.shortestPaths(), api.shallowSizes()));
+	return api;
+}

@@ -1,0 +1,4 @@
+// The snapshot engine's public surface (the parser's exports are appended by its own module's owner).
+export {analyzeGraph, type SnapshotAnalysis, type AnalysisOptions} from './analysis.js';
+export type {EngineSummary, SummaryOptions} from './summary.js';
+export type {ClassRetainersOptions} from './paths.js';

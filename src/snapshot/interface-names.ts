@@ -1,0 +1,156 @@
+/**
+ * Shape names for plain objects, as recent DevTools shows them: a plain `Object` whose properties
+ * match a popular "interface" is listed as `{id, user, ts}` instead of `Object`.
+ *
+ * DevTools' rule (HeapSnapshot.inferInterfaceDefinitions / applyInterfaceDefinitions), reproduced
+ * here so that heaptop's class names equal DevTools' Summary:
+ * 1. infer: each plain object proposes a name made of its property names in edge order (no
+ *    `__proto__`), cut once the name would pass 120 characters (but at least one property). Names
+ *    proposed by at least max(2, plainObjects / 1000) objects become interfaces, most popular first.
+ * 2. apply: an object takes the interface with the most properties whose property set is a subset
+ *    of its own (ties: the more popular one); otherwise it stays `Object`.
+ * Only objects of node type `object` named exactly `Object` take part.
+ */
+import type {HeapGraph} from './graph.js';
+import {typeIds} from './graph.js';
+
+const MIN_INTERFACE_PROPERTY_COUNT = 1;
+const MAX_INTERFACE_NAME_LENGTH = 120;
+const MIN_OBJECT_COUNT_PER_INTERFACE = 2;
+const MIN_OBJECT_PROPORTION_PER_INTERFACE = 1000;
+
+interface InterfaceDefinition {
+	name: string;
+	properties: string[];
+	count: number;
+}
+
+/** DevTools escapes names that would make `{a, b}` ambiguous. */
+export function formatPropertyName(name: string): string {
+	if (/[,'"{}]/.test(name)) {
+		const json = JSON.stringify({[name]: 0});
+		return json.substring(1, json.length - 3);
+	}
+	return name;
+}
+
+/** A node of the property trie: the sorted property lists of all interfaces, shared prefixes merged. */
+interface TrieNode {
+	next: Map<string, TrieNode>;
+	/** the interface that ends here (the first one in popularity order) */
+	match: {name: string; propertyCount: number; index: number} | null;
+	/** largest property that can follow; states past it can never advance */
+	greatestNext: string | null;
+}
+
+/**
+ * Returns, per node, the interface name to use (index into the returned `names`) or -1 for nodes that
+ * are not renamed. `plainObjectName` is the string-table index of "Object" (or -1 if absent).
+ */
+export function inferInterfaceNames(graph: HeapGraph): {nodeInterface: Int32Array; names: string[]} | null {
+	const {nodeCount, strings, nodeType, nodeName, firstEdge, edgeType, edgeName} = graph;
+	const objectType = typeIds(graph.nodeTypeNames, ['object'] as const).object;
+	const propertyType = typeIds(graph.edgeTypeNames, ['property'] as const).property;
+	const objectName = strings.indexOf('Object');
+	if (objectType < 0 || objectName < 0) return null;
+	const protoName = strings.indexOf('__proto__');
+
+	// 1. infer candidates, in first-seen order so that the stable sort keeps DevTools' tie order.
+	const candidates = new Map<string, InterfaceDefinition>();
+	let plainObjects = 0;
+	for (let n = 0; n < nodeCount; n++) {
+		if (nodeType[n] !== objectType || nodeName[n] !== objectName) continue;
+		plainObjects++;
+		let name = '{';
+		const properties: string[] = [];
+		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
+			if (edgeType[e] !== propertyType || edgeName[e] === protoName) continue;
+			const property = strings[edgeName[e]!] ?? '';
+			const formatted = formatPropertyName(property);
+			if (name.length > MIN_INTERFACE_PROPERTY_COUNT && name.length + formatted.length > MAX_INTERFACE_NAME_LENGTH) break;
+			if (name.length !== 1) name += ', ';
+			name += formatted;
+			properties.push(property);
+		}
+		if (properties.length === 0) continue;
+		name += '}';
+		const candidate = candidates.get(name);
+		if (candidate) candidate.count++;
+		else candidates.set(name, {name, properties, count: 1});
+	}
+	const sorted = [...candidates.values()].sort((a, b) => b.count - a.count);
+	const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, plainObjects / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+	const definitions: InterfaceDefinition[] = [];
+	for (const candidate of sorted) {
+		if (candidate.count < minCount) break;
+		definitions.push(candidate);
+	}
+	if (definitions.length === 0) return null;
+
+	// 2. apply: walk each object's sorted properties through the trie of sorted interface properties.
+	const root: TrieNode = {next: new Map(), match: null, greatestNext: null};
+	definitions.forEach((definition, index) => {
+		const properties = [...definition.properties].sort();
+		let node = root;
+		for (const property of properties) {
+			let child = node.next.get(property);
+			if (!child) {
+				child = {next: new Map(), match: null, greatestNext: null};
+				node.next.set(property, child);
+				if (node.greatestNext === null || node.greatestNext < property) node.greatestNext = property;
+			}
+			node = child;
+		}
+		if (!node.match) node.match = {name: definition.name, propertyCount: properties.length, index};
+	});
+	const names = definitions.map(d => d.name);
+	const nameIndex = new Map(names.map((name, i) => [name, i]));
+	const nodeInterface = new Int32Array(nodeCount).fill(-1);
+	type Match = {name: string; propertyCount: number; index: number};
+	const better = (a: Match | null, b: Match | null): Match | null => {
+		if (!a) return b;
+		if (!b || a.propertyCount > b.propertyCount) return a;
+		if (b.propertyCount > a.propertyCount) return b;
+		return a.index <= b.index ? a : b;
+	};
+	const properties: string[] = [];
+	// Objects that share a hidden class list the same properties in the same order: cache the result
+	// by the edge-name sequence to avoid re-sorting (a pure speed-up; the answer depends only on the set).
+	const cache = new Map<string, number>();
+	for (let n = 0; n < nodeCount; n++) {
+		if (nodeType[n] !== objectType || nodeName[n] !== objectName) continue;
+		properties.length = 0;
+		let signature = '';
+		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
+			if (edgeType[e] !== propertyType) continue;
+			properties.push(strings[edgeName[e]!] ?? '');
+			signature += edgeName[e] + ',';
+		}
+		const cached = cache.get(signature);
+		if (cached !== undefined) {
+			nodeInterface[n] = cached;
+			continue;
+		}
+		properties.sort();
+		let states: TrieNode[] = [root];
+		let match: Match | null = root.match;
+		for (const property of properties) {
+			const nextStates: TrieNode[] = [];
+			for (const state of states) {
+				// A state stays alive while a larger property could still advance it.
+				if (!(state.greatestNext === null || property >= state.greatestNext)) nextStates.push(state);
+				const child = state.next.get(property);
+				if (child) {
+					nextStates.push(child);
+					match = better(match, child.match);
+				}
+			}
+			states = nextStates;
+			if (states.length === 0) break;
+		}
+		const result = match ? nameIndex.get(match.name)! : -1;
+		cache.set(signature, result);
+		nodeInterface[n] = result;
+	}
+	return {nodeInterface, names};
+}

@@ -1,0 +1,97 @@
+/**
+ * Per-class figures of one snapshot, as DevTools' Summary shows them: every node with a non-zero
+ * DevTools shallow size is listed under its class (internal nodes whose size went to their owner have
+ * 0 and are not listed, exactly as in DevTools). Class keys that share a name (same-named constructors
+ * from different files) are merged into one durable row.
+ *
+ * countsByGeneration buckets instances by node id: entry g counts ids in (b[g-1], b[g]] of the sorted
+ * generationBoundaries (b[-1] = 0), the last entry ids above the last boundary.
+ */
+import type {ClassSummary, SnapshotSummary} from '../model/types.js';
+import type {ClassKeys} from './class-key.js';
+import type {HeapGraph} from './graph.js';
+
+export type EngineSummary = Omit<SnapshotSummary, 'seq' | 't' | 'file' | 'captureMs' | 'parseMs'>;
+
+export interface SummaryOptions {
+	/** max node ids of earlier snapshots (ascending) to bucket countsByGeneration */
+	generationBoundaries?: number[];
+	/** include retained sizes (needs classRetained); default true when available */
+	retained?: boolean;
+}
+
+export interface SummaryInputs {
+	keys: ClassKeys;
+	shallowSizes: Float64Array;
+	/** per class key (computeClassRetainedSizes), or null when not computed */
+	classRetained: Float64Array | null;
+}
+
+export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: SummaryOptions = {}): EngineSummary {
+	const {nodeCount, nodeId, nodeSelfSize} = graph;
+	const {keys, shallowSizes} = inputs;
+	const {nodeKey, keyClass} = keys;
+	const classCount = keys.classNames.length;
+	const boundaries = [...(options.generationBoundaries ?? [])].sort((a, b) => a - b);
+	const bucketCount = boundaries.length + 1;
+	const withRetained = options.retained !== false && inputs.classRetained !== null;
+
+	const count = new Float64Array(classCount);
+	const self = new Float64Array(classCount);
+	const minId = new Uint32Array(classCount).fill(0xffffffff);
+	const maxId = new Uint32Array(classCount);
+	const generations = new Uint32Array(classCount * bucketCount);
+	let totalSize = 0;
+	let maxNodeId = 0;
+
+	// Hot loop: typed arrays only; the generation bucket is a short binary search over the boundaries.
+	for (let n = 0; n < nodeCount; n++) {
+		const id = nodeId[n]!;
+		if (id > maxNodeId) maxNodeId = id;
+		totalSize += nodeSelfSize[n]!;
+		const size = shallowSizes[n]!;
+		if (size === 0) continue;
+		const c = keyClass[nodeKey[n]!]!;
+		count[c]++;
+		self[c] += size;
+		if (id < minId[c]!) minId[c] = id;
+		if (id > maxId[c]!) maxId[c] = id;
+		let lo = 0;
+		let hi = boundaries.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (id <= boundaries[mid]!) hi = mid;
+			else lo = mid + 1;
+		}
+		generations[c * bucketCount + lo]++;
+	}
+
+	const retained = new Float64Array(classCount);
+	if (withRetained) {
+		const perKey = inputs.classRetained!;
+		for (let k = 0; k < keys.keyCount; k++) retained[keyClass[k]!] += perKey[k]!;
+	}
+
+	const classes: ClassSummary[] = [];
+	for (let c = 0; c < classCount; c++) {
+		if (count[c] === 0) continue;
+		classes.push({
+			name: keys.classNames[c]!,
+			count: count[c]!,
+			selfSize: self[c]!,
+			retainedSize: withRetained ? retained[c]! : null,
+			minId: minId[c]!,
+			maxId: maxId[c]!,
+			countsByGeneration: Array.from(generations.subarray(c * bucketCount, (c + 1) * bucketCount)),
+		});
+	}
+	classes.sort((a, b) => (b.retainedSize ?? b.selfSize) - (a.retainedSize ?? a.selfSize) || b.selfSize - a.selfSize || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	return {
+		nodeCount,
+		edgeCount: graph.edgeCount,
+		totalSize,
+		maxNodeId,
+		generationBoundaries: boundaries,
+		classes,
+	};
+}

@@ -1,0 +1,125 @@
+/**
+ * Breadth-first distances from the root and a shortest-path tree (one parent edge per node), so that
+ * the retaining path of any node costs only its depth to print.
+ *
+ * Rules (DevTools' JSHeapSnapshot.calculateDistances, plus what reads well on Node heaps, cdp-facts §8):
+ * - "user roots first": the root's non-synthetic children (the `global / ` object) are seeded at
+ *   distance 1 and explored before anything else; whatever they do not reach is then explored from
+ *   the root itself, at distances starting from SYSTEM_DISTANCE (so paths avoid `(GC roots)` when they can);
+ * - `weak` edges are never followed; `shortcut` edges only out of the root (elsewhere they duplicate a
+ *   real path, e.g. bound-function arguments);
+ * - DevTools' noise filters: NativeContext's `sloppy_function_map`, and the descriptor slots of
+ *   `(map descriptors)` arrays;
+ * - WeakMap values are as far as the farther of their two ephemeron edges (see weakmap-edges.ts);
+ * - within one BFS level, "less preferable" edges (internal/hidden edges, or edges into system nodes)
+ *   are tried only after every node of the level has offered its ordinary edges (memlab's postponing):
+ *   distances stay exact, but among equally short paths the readable one wins.
+ *
+ * Invariants: distance[root] is 0 (SYSTEM_DISTANCE when user roots exist); for every reached node n
+ * other than the root, parentEdge[n] is an edge whose target is n and whose source s has
+ * distance[s] + 1 === distance[n]; unreached nodes have NO_DISTANCE and NO_EDGE.
+ */
+import type {HeapGraph} from './graph.js';
+import {ROOT_ORDINAL, typeIds} from './graph.js';
+import {WeakMapEdges} from './weakmap-edges.js';
+
+export const NO_DISTANCE = 0xffffffff;
+export const NO_EDGE = 0xffffffff;
+/** DevTools' baseSystemDistance: nodes reached only from the root (not from user roots) start here. */
+export const SYSTEM_DISTANCE = 100_000_000;
+
+export interface ShortestPathTree {
+	readonly distance: Uint32Array;
+	readonly parentEdge: Uint32Array;
+}
+
+export function computeShortestPaths(graph: HeapGraph, weakMaps: WeakMapEdges = WeakMapEdges.forGraph(graph)): ShortestPathTree {
+	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeName, edgeTo, strings} = graph;
+	const nt = typeIds(graph.nodeTypeNames, ['hidden', 'array', 'synthetic', 'code', 'object shape'] as const);
+	const et = typeIds(graph.edgeTypeNames, ['weak', 'shortcut', 'internal', 'hidden'] as const);
+
+	const distance = new Uint32Array(nodeCount).fill(NO_DISTANCE);
+	const parentEdge = new Uint32Array(nodeCount).fill(NO_EDGE);
+	const queue = new Uint32Array(nodeCount);
+
+	// Per type id: is an edge of this type / into a node of this type "less preferable"?
+	const postponedEdgeType = new Uint8Array(graph.edgeTypeNames.length);
+	for (const id of [et.internal, et.hidden]) if (id >= 0) postponedEdgeType[id] = 1;
+	const postponedNodeType = new Uint8Array(graph.nodeTypeNames.length);
+	for (const id of [nt.hidden, nt.code, nt['object shape'], nt.synthetic]) if (id >= 0) postponedNodeType[id] = 1;
+
+	const nativeContextName = strings.indexOf('system / NativeContext');
+	const sloppyFunctionMap = strings.indexOf('sloppy_function_map');
+	const mapDescriptorsName = strings.indexOf('(map descriptors)');
+	const pendingPairs = new Set<number>();
+
+	/** Whether edge e out of node n (of kind `special`) may be followed at all (DevTools' filter). */
+	const skipSpecial = (special: number, e: number): boolean => {
+		if (special === 1) return edgeName[e] === sloppyFunctionMap;
+		// (map descriptors): keep slots 0, 1 and the keys (3i+2); skip types and descriptors.
+		const index = Number.parseInt(strings[edgeName[e]!] ?? String(edgeName[e]), 10);
+		const keep = index < 2 || index % 3 !== 1 || Number.isNaN(index);
+		return !keep;
+	};
+	const specialOf = (n: number): number => {
+		if (nodeType[n] === nt.hidden && nodeName[n] === nativeContextName && nativeContextName >= 0) return 1;
+		if (nodeType[n] === nt.array && nodeName[n] === mapDescriptorsName && mapDescriptorsName >= 0) return 2;
+		return 0;
+	};
+
+	/**
+	 * Visits the queue from `head` to its end level by level; returns the new tail. Hot loop: typed
+	 * arrays and locals only. Pass 0 takes the preferable edges of the whole level, pass 1 the rest.
+	 */
+	const run = (head: number, tail: number): number => {
+		while (head < tail) {
+			const levelEnd = tail;
+			for (let pass = 0; pass < 2; pass++) {
+				for (let q = head; q < levelEnd; q++) {
+					const n = queue[q]!;
+					const childDistance = distance[n]! + 1;
+					const special = specialOf(n);
+					for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
+						const type = edgeType[e]!;
+						if (type === et.weak) continue;
+						if (type === et.shortcut && n !== ROOT_ORDINAL) continue;
+						const to = edgeTo[e]!;
+						if (distance[to] !== NO_DISTANCE) continue;
+						const postponed = postponedEdgeType[type]! | postponedNodeType[nodeType[to]!]!;
+						if (postponed !== pass) continue;
+						if (special !== 0 && skipSpecial(special, e)) continue;
+						if (type === et.internal) {
+							const pair = weakMaps.pairOf(edgeName[e]!);
+							if (pair >= 0 && !pendingPairs.delete(pair)) {
+								pendingPairs.add(pair);
+								continue;
+							}
+						}
+						distance[to] = childDistance;
+						parentEdge[to] = e;
+						queue[tail++] = to;
+					}
+				}
+			}
+			head = levelEnd;
+		}
+		return tail;
+	};
+
+	// User roots first.
+	let tail = 0;
+	for (let e = firstEdge[ROOT_ORDINAL]!, end = firstEdge[ROOT_ORDINAL + 1]!; e < end; e++) {
+		const to = edgeTo[e]!;
+		if (nodeType[to] === nt.synthetic || distance[to] !== NO_DISTANCE || to === ROOT_ORDINAL) continue;
+		distance[to] = 1;
+		parentEdge[to] = e;
+		queue[tail++] = to;
+	}
+	// The root's distance is set before the user-root pass so that no edge back to it enqueues it twice.
+	distance[ROOT_ORDINAL] = tail > 0 ? SYSTEM_DISTANCE : 0;
+	tail = run(0, tail);
+	// Then everything else, from the root.
+	queue[tail] = ROOT_ORDINAL;
+	run(tail, tail + 1);
+	return {distance, parentEdge};
+}

@@ -1,0 +1,61 @@
+/**
+ * WeakMap ephemeron edges. V8 writes a WeakMap value as retained by two `internal` edges, one from the
+ * table and one from the key, both named "<n> / part of key (K @k) -> value (V @v) pair in WeakMap
+ * (table @t)". The part after the number is the same for both; it identifies the pair.
+ *
+ * DevTools' rules, which heaptop follows: for distances the value is as far as the *farther* of the
+ * two (skip the first of the pair met, take the second); for dominators only the key's edge counts
+ * (the edge leaving the node whose id is the table id is not essential).
+ *
+ * Edge names are parsed lazily, once per string index.
+ */
+import type {HeapGraph} from './graph.js';
+
+const EPHEMERON = /^\d+(?<pair> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
+const UNKNOWN = -2;
+const NOT_EPHEMERON = -1;
+
+export class WeakMapEdges {
+	/** per string index: UNKNOWN, NOT_EPHEMERON, or the pair id */
+	private readonly pairOfString: Int32Array;
+	private readonly pairIds = new Map<string, number>();
+	/** per pair id: the WeakMap table's node id */
+	readonly tableIdOfPair: number[] = [];
+
+	constructor(private readonly strings: readonly string[]) {
+		this.pairOfString = new Int32Array(strings.length).fill(UNKNOWN);
+	}
+
+	static forGraph(graph: HeapGraph): WeakMapEdges {
+		return new WeakMapEdges(graph.strings);
+	}
+
+	get pairCount(): number {
+		return this.tableIdOfPair.length;
+	}
+
+	/** The pair id of an internal edge's name (a string index), or -1 when it is not an ephemeron edge. */
+	pairOf(nameIndex: number): number {
+		const known = this.pairOfString[nameIndex];
+		if (known === undefined) return NOT_EPHEMERON;
+		if (known !== UNKNOWN) return known;
+		const text = this.strings[nameIndex] ?? '';
+		let result = NOT_EPHEMERON;
+		// Cheap test first: most internal edge names are short words like "map" or "table".
+		if (text.includes(' pair in WeakMap (table @')) {
+			const match = EPHEMERON.exec(text);
+			if (match?.groups) {
+				const pair = match.groups['pair']!;
+				let id = this.pairIds.get(pair);
+				if (id === undefined) {
+					id = this.tableIdOfPair.length;
+					this.pairIds.set(pair, id);
+					this.tableIdOfPair.push(Number(match.groups['tableId']));
+				}
+				result = id;
+			}
+		}
+		this.pairOfString[nameIndex] = result;
+		return result;
+	}
+}
