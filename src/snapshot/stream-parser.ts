@@ -1,0 +1,1169 @@
+/**
+ * A push parser for V8 heap snapshots: feed it the document in chunks of any size (CDP
+ * `addHeapSnapshotChunk` strings, or file Buffers), get a HeapGraph from end().
+ *
+ * Why it looks like this (measured, see shared/perf-anchors.md):
+ * - the numeric sections (`nodes`, `edges`: ~95 % of the bytes) are decoded digit by digit straight into
+ *   typed arrays, one tight loop per section with all state in local variables, saved to fields only when
+ *   a chunk ends. No JS arrays, no per-number strings. A number split across chunks just carries on;
+ * - the header is bracket-balanced (string/escape aware) and only that object goes through JSON.parse;
+ * - strings are decoded one at a time (JSON.parse only for the few with a backslash); a string split across
+ *   chunks is carried in a small buffer. The file, or the strings section, is never one JS string (V8 caps a
+ *   string at 512 MiB, which real snapshots exceed);
+ * - header counts are not trusted for allocation: arrays start at min(count, what the input could hold)
+ *   and grow geometrically up to the header's count, so a corrupt `node_count` cannot allocate gigabytes.
+ *   end() then checks that counts, edge_count sums, edge targets and string indexes all agree.
+ *
+ * Any malformed input ends in a SnapshotFormatError; after one, the parser stays failed.
+ * Vocabulary as in graph.ts: node/edge *ordinals*; V8's `to_node` is an index (ordinal × node field count).
+ */
+import {constants as bufferConstants} from 'node:buffer';
+import {SnapshotFormatError} from './errors.js';
+import type {HeapGraph, SourceLocations} from './graph.js';
+import {readHeader, resolveLayout, type SnapshotHeader, type SnapshotLayout} from './meta.js';
+
+export interface SnapshotParserOptions {
+	/** Called after each write() with the bytes consumed so far and the section being read. */
+	onProgress?: (progress: {bytes: number; section: string}) => void;
+	/**
+	 * Total size of the document if known (a file's size). Lets the parser preallocate the exact arrays
+	 * at once instead of growing them, while still bounding what a corrupt header can make it allocate.
+	 */
+	totalBytes?: number;
+}
+
+// Parser states. The document is one JSON object whose first key must be "snapshot".
+const S_START = 0;
+const S_BEFORE_KEY = 1;
+const S_KEY = 2;
+const S_AFTER_KEY = 3;
+const S_BEFORE_VALUE = 4;
+const S_AFTER_VALUE = 5;
+const S_DONE = 6;
+const S_HEADER = 7;
+const S_NODES = 8;
+const S_EDGES = 9;
+const S_LOCATIONS = 10;
+const S_STRINGS = 11;
+const S_SKIP = 12;
+
+// Number-array sub-states: expecting a number, inside one, after one (whitespace seen).
+const N_EXPECT = 0;
+const N_IN = 1;
+const N_AFTER = 2;
+
+// Problems found inside a numeric loop, turned into an error after it (keeps the loop free of calls).
+const P_CHARACTER = 1;
+const P_NO_COMMA = 2;
+const P_MISSING_NUMBER = 3;
+const P_TOO_MANY = 4;
+const P_OUT_OF_RANGE = 5;
+const P_EDGE_SUM = 6;
+const P_EDGE_TARGET = 7;
+
+// Strings-section sub-states.
+const T_EXPECT = 0;
+const T_IN = 1;
+const T_AFTER = 2;
+
+// Skip sub-modes for values we do not store.
+const K_CONTAINER = 0;
+const K_STRING = 1;
+const K_SCALAR = 2;
+
+const MAX_U32 = 0xffff_ffff;
+const MAX_KEY_LENGTH = 256;
+const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+/** Arrays start at this many records when the input size is unknown (CDP streams), then grow ×2. */
+const INITIAL_RECORDS = 1 << 20;
+
+const SECTION_NAMES: Record<number, string> = {
+	[S_HEADER]: 'header', [S_NODES]: 'nodes', [S_EDGES]: 'edges', [S_LOCATIONS]: 'locations', [S_STRINGS]: 'strings',
+};
+
+export class SnapshotParser {
+	private readonly onProgress: SnapshotParserOptions['onProgress'];
+	private readonly totalBytes: number | undefined;
+
+	private state = S_START;
+	private consumed = 0;
+	private failure: SnapshotFormatError | null = null;
+	private finished = false;
+
+	// Top-level object.
+	private key = '';
+	private firstKey = true;
+	private lastSection = '';
+	private readonly seen = new Set<string>();
+
+	// Header and layout.
+	private header: SnapshotHeader | null = null;
+	private layout: SnapshotLayout | null = null;
+	private headerDepth = 0;
+	private headerInString = false;
+	private headerEscape = false;
+	private headerBytes = new Carry();
+
+	// Number sections: shared decode state (only one section is open at a time).
+	private numValue = 0;
+	private numState = N_EXPECT;
+	private field = 0;
+	private row = new Float64Array(0);
+
+	// Nodes.
+	private nodeCount = 0;
+	private nodeCapacity = 0;
+	private edgeSum = 0;
+	private nodeType = new Uint8Array(0);
+	private nodeName = new Uint32Array(0);
+	private nodeId = new Uint32Array(0);
+	private nodeSelfSize = new Float64Array(0);
+	private firstEdge = new Uint32Array(1);
+
+	// Edges.
+	private edgeCount = 0;
+	private edgeCapacity = 0;
+	private edgeType = new Uint8Array(0);
+	private edgeName = new Uint32Array(0);
+	private edgeTo = new Uint32Array(0);
+
+	// Locations, stored as V8 writes them (object index, script, line, column) until end().
+	private locationCount = 0;
+	private locationData = new Uint32Array(0);
+
+	// Strings.
+	private readonly strings: string[] = [];
+	private stringState = T_EXPECT;
+	private stringEscapePending = false;
+	private stringHasEscape = false;
+	private stringHasHighBytes = false;
+	private readonly stringCarry = new Carry();
+
+	// Skipped values.
+	private skipMode = K_CONTAINER;
+	private skipDepth = 0;
+	private skipInString = false;
+	private skipEscape = false;
+
+	// A CDP string chunk that ended in the first half of a surrogate pair.
+	private pendingSurrogate = '';
+
+	constructor(options: SnapshotParserOptions = {}) {
+		this.onProgress = options.onProgress;
+		this.totalBytes = options.totalBytes;
+	}
+
+	/** Bytes consumed so far. */
+	get bytesRead(): number {
+		return this.consumed;
+	}
+
+	write(chunk: Uint8Array | string): void {
+		if (this.failure) throw this.failure;
+		if (this.finished) throw new SnapshotFormatError('write() after end()');
+		const buf = this.toBuffer(chunk);
+		try {
+			this.consumeChunk(buf);
+		} catch (error) {
+			throw this.fail(error);
+		}
+		this.consumed += buf.length;
+		this.onProgress?.({bytes: this.consumed, section: this.currentSection()});
+	}
+
+	end(): HeapGraph {
+		if (this.failure) throw this.failure;
+		if (this.finished) throw new SnapshotFormatError('end() called twice');
+		this.finished = true;
+		try {
+			if (this.pendingSurrogate) this.consumeChunk(Buffer.from(this.pendingSurrogate, 'utf8'));
+			return this.finish();
+		} catch (error) {
+			throw this.fail(error);
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------------
+	// Input
+
+	private toBuffer(chunk: Uint8Array | string): Buffer {
+		if (typeof chunk !== 'string') {
+			return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+		}
+		if (this.pendingSurrogate) {
+			chunk = this.pendingSurrogate + chunk;
+			this.pendingSurrogate = '';
+		}
+		// CDP chunks are pure ASCII, for which latin1 is the cheapest exact conversion.
+		if (Buffer.byteLength(chunk, 'utf8') === chunk.length) return Buffer.from(chunk, 'latin1');
+		const last = chunk.charCodeAt(chunk.length - 1);
+		if (last >= 0xd800 && last <= 0xdbff) {
+			this.pendingSurrogate = chunk.slice(-1);
+			chunk = chunk.slice(0, -1);
+		}
+		return Buffer.from(chunk, 'utf8');
+	}
+
+	private consumeChunk(buf: Buffer): void {
+		const end = buf.length;
+		let i = 0;
+		while (i < end) {
+			switch (this.state) {
+				case S_NODES: i = this.parseNodes(buf, i, end); break;
+				case S_EDGES: i = this.parseEdges(buf, i, end); break;
+				case S_STRINGS: i = this.parseStrings(buf, i, end); break;
+				case S_LOCATIONS: i = this.parseLocations(buf, i, end); break;
+				case S_HEADER: i = this.parseHeader(buf, i, end); break;
+				case S_SKIP: i = this.skipValue(buf, i, end); break;
+				case S_KEY: i = this.readKey(buf, i, end); break;
+				default: i = this.structure(buf, i, end); break;
+			}
+		}
+	}
+
+	private fail(error: unknown): SnapshotFormatError {
+		const failure = error instanceof SnapshotFormatError
+			? error
+			// A bug or an engine limit (e.g. an allocation failure) must still surface as a format problem
+			// of this input, with the original attached for debugging.
+			: new SnapshotFormatError(`cannot read the snapshot: ${error instanceof Error ? error.message : String(error)}`, {cause: error});
+		this.failure = failure;
+		return failure;
+	}
+
+	private at(buf: Buffer, i: number): string {
+		return `at byte ${this.consumed + i}`;
+	}
+
+	private unexpected(buf: Buffer, i: number, where: string): SnapshotFormatError {
+		return new SnapshotFormatError(`unexpected ${describeByte(buf[i]!)} ${where} (${this.at(buf, i)})`);
+	}
+
+	private currentSection(): string {
+		if (this.state === S_DONE) return 'done';
+		if (this.state === S_SKIP) return this.key;
+		return SECTION_NAMES[this.state] ?? (this.lastSection || 'header');
+	}
+
+	// ---------------------------------------------------------------------------------------------
+	// The top-level object: `{ "key": value, … }`
+
+	private structure(buf: Buffer, i: number, end: number): number {
+		for (; i < end; i++) {
+			const c = buf[i]!;
+			if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+			switch (this.state) {
+				case S_START:
+					if (c === 0x7b /* { */) {
+						this.state = S_BEFORE_KEY;
+						continue;
+					}
+					throw notAnObject(buf, i);
+				case S_BEFORE_KEY:
+					if (c === 0x22 /* " */) {
+						this.key = '';
+						this.state = S_KEY;
+						return i + 1;
+					}
+					if (c === 0x7d /* } */ && this.firstKey) throw new SnapshotFormatError('not a V8 heap snapshot: no "snapshot" header (the JSON object is empty)');
+					throw this.unexpected(buf, i, this.firstKey ? 'at the start of the JSON object' : 'where a section name should be');
+				case S_AFTER_KEY:
+					if (c !== 0x3a /* : */) throw this.unexpected(buf, i, `after the key "${this.key}"`);
+					this.state = S_BEFORE_VALUE;
+					continue;
+				case S_BEFORE_VALUE:
+					return this.openValue(buf, i);
+				case S_AFTER_VALUE:
+					if (c === 0x2c /* , */) {
+						this.state = S_BEFORE_KEY;
+						continue;
+					}
+					if (c === 0x7d /* } */) {
+						this.state = S_DONE;
+						continue;
+					}
+					throw this.unexpected(buf, i, `after the "${this.lastSection}" section`);
+				case S_DONE:
+					throw this.unexpected(buf, i, 'after the end of the snapshot');
+			}
+		}
+		return i;
+	}
+
+	private readKey(buf: Buffer, i: number, end: number): number {
+		const start = i;
+		while (i < end && buf[i] !== 0x22) i++;
+		this.key += buf.toString('latin1', start, i);
+		if (this.key.length > MAX_KEY_LENGTH) throw new SnapshotFormatError(`a key longer than ${MAX_KEY_LENGTH} characters (${this.at(buf, i)})`);
+		if (i === end) return end;
+		const key = this.key;
+		if (this.firstKey && key !== 'snapshot') {
+			throw new SnapshotFormatError(`not a V8 heap snapshot: no "snapshot" header (the JSON object starts with "${printable(key)}")`);
+		}
+		this.firstKey = false;
+		this.state = S_AFTER_KEY;
+		return i + 1;
+	}
+
+	private openValue(buf: Buffer, i: number): number {
+		const c = buf[i]!;
+		const key = this.key;
+		const known = key === 'snapshot' || key === 'nodes' || key === 'edges' || key === 'strings' || key === 'locations';
+		this.lastSection = key;
+		if (!known) {
+			this.state = S_SKIP;
+			this.skipDepth = 0;
+			this.skipInString = false;
+			this.skipEscape = false;
+			if (c === 0x7b || c === 0x5b) {
+				this.skipMode = K_CONTAINER;
+				this.skipDepth = 1;
+				return i + 1;
+			}
+			if (c === 0x22) {
+				this.skipMode = K_STRING;
+				return i + 1;
+			}
+			// true, false, null or a number
+			if (c !== 0x2d && !(c >= 0x30 && c <= 0x39) && c !== 0x74 && c !== 0x66 && c !== 0x6e) {
+				throw this.unexpected(buf, i, `as the value of "${printable(key)}"`);
+			}
+			this.skipMode = K_SCALAR;
+			return i;
+		}
+		if (this.seen.has(key)) throw new SnapshotFormatError(`the "${key}" section appears twice`);
+		this.seen.add(key);
+		if (key === 'snapshot') {
+			if (c !== 0x7b) throw new SnapshotFormatError('the "snapshot" header is not an object');
+			this.state = S_HEADER;
+			this.headerDepth = 0;
+			return i;
+		}
+		if (c !== 0x5b /* [ */) throw new SnapshotFormatError(`the "${key}" section is not an array`);
+		if (key === 'strings') {
+			this.state = S_STRINGS;
+			this.stringState = T_EXPECT;
+			return i + 1;
+		}
+		const layout = this.layout!; // the first key is always "snapshot"
+		this.numValue = 0;
+		this.numState = N_EXPECT;
+		this.field = 0;
+		if (key === 'nodes') {
+			this.state = S_NODES;
+			this.row = new Float64Array(5);
+			this.allocateNodes();
+		} else if (key === 'edges') {
+			this.state = S_EDGES;
+			this.row = new Float64Array(5);
+			this.allocateEdges();
+		} else {
+			this.state = S_LOCATIONS;
+			this.row = new Float64Array(5);
+			this.locationData = new Uint32Array(0);
+		}
+		return i + 1;
+	}
+
+	// ---------------------------------------------------------------------------------------------
+	// Header: bracket-balance the object (strings and escapes aware), JSON.parse just that.
+
+	private parseHeader(buf: Buffer, i: number, end: number): number {
+		const start = i;
+		let depth = this.headerDepth;
+		let inString = this.headerInString;
+		let escape = this.headerEscape;
+		for (; i < end; i++) {
+			const c = buf[i]!;
+			if (inString) {
+				if (escape) escape = false;
+				else if (c === 0x5c) escape = true;
+				else if (c === 0x22) inString = false;
+			} else if (c === 0x22) {
+				inString = true;
+			} else if (c === 0x7b || c === 0x5b) {
+				depth++;
+			} else if (c === 0x7d || c === 0x5d) {
+				if (--depth === 0) {
+					i++;
+					break;
+				}
+			}
+		}
+		this.headerBytes.append(buf, start, i);
+		if (this.headerBytes.length > MAX_HEADER_BYTES) {
+			throw new SnapshotFormatError(`the "snapshot" header is longer than ${MAX_HEADER_BYTES} bytes (not a V8 heap snapshot?)`);
+		}
+		this.headerDepth = depth;
+		this.headerInString = inString;
+		this.headerEscape = escape;
+		if (depth === 0) this.finishHeader();
+		return i;
+	}
+
+	private finishHeader(): void {
+		let value: unknown;
+		try {
+			value = JSON.parse(this.headerBytes.toString('utf8'));
+		} catch {
+			throw new SnapshotFormatError('the "snapshot" header is not valid JSON');
+		}
+		this.headerBytes = new Carry();
+		this.header = readHeader(value);
+		this.layout = resolveLayout(this.header.meta);
+		this.state = S_AFTER_VALUE;
+	}
+
+	// ---------------------------------------------------------------------------------------------
+	// Storage: start small, grow ×2 as data arrives, never beyond the header's count.
+
+	/** The most records of `fieldCount` numbers the whole input could hold (each number takes ≥ 2 bytes). */
+	private initialCapacity(headerCount: number, fieldCount: number): number {
+		const bound = this.totalBytes === undefined ? INITIAL_RECORDS : Math.floor(this.totalBytes / (2 * fieldCount)) + 1;
+		return Math.min(headerCount, bound);
+	}
+
+	private allocateNodes(): void {
+		this.resizeNodes(this.initialCapacity(this.header!.node_count, this.layout!.nodeFieldCount));
+	}
+
+	private allocateEdges(): void {
+		this.resizeEdges(this.initialCapacity(this.header!.edge_count, this.layout!.edgeFieldCount));
+	}
+
+	/**
+	 * Makes room for every node the next `bytes` bytes could hold, before the hot loop runs (so the loop
+	 * never calls out). Never beyond the header's count: one more node than that is an error in the loop.
+	 */
+	private reserveNodes(bytes: number): void {
+		const limit = this.header!.node_count;
+		const needed = Math.min(limit, this.nodeCount + Math.floor(bytes / (2 * this.layout!.nodeFieldCount)) + 1);
+		if (needed > this.nodeCapacity) this.resizeNodes(Math.min(limit, Math.max(needed, this.nodeCapacity * 2)));
+	}
+
+	private reserveEdges(bytes: number): void {
+		const limit = this.header!.edge_count;
+		const needed = Math.min(limit, this.edgeCount + Math.floor(bytes / (2 * this.layout!.edgeFieldCount)) + 1);
+		if (needed > this.edgeCapacity) this.resizeEdges(Math.min(limit, Math.max(needed, this.edgeCapacity * 2)));
+	}
+
+	private reserveLocations(bytes: number): void {
+		const needed = 4 * (this.locationCount + Math.floor(bytes / (2 * this.layout!.locationFieldCount)) + 1);
+		const data = this.locationData;
+		if (needed > data.length) this.locationData = resized(new Uint32Array(Math.max(needed, data.length * 2)), data, this.locationCount * 4);
+	}
+
+	private resizeNodes(capacity: number): void {
+		const n = this.nodeCount;
+		this.nodeType = resized(new Uint8Array(capacity), this.nodeType, n);
+		this.nodeName = resized(new Uint32Array(capacity), this.nodeName, n);
+		this.nodeId = resized(new Uint32Array(capacity), this.nodeId, n);
+		this.nodeSelfSize = resized(new Float64Array(capacity), this.nodeSelfSize, n);
+		this.firstEdge = resized(new Uint32Array(capacity + 1), this.firstEdge, n);
+		this.nodeCapacity = capacity;
+	}
+
+	private resizeEdges(capacity: number): void {
+		const n = this.edgeCount;
+		this.edgeType = resized(new Uint8Array(capacity), this.edgeType, n);
+		this.edgeName = resized(new Uint32Array(capacity), this.edgeName, n);
+		this.edgeTo = resized(new Uint32Array(capacity), this.edgeTo, n);
+		this.edgeCapacity = capacity;
+	}
+
+	// ---------------------------------------------------------------------------------------------
+	// Numeric sections. The three loops below are deliberately alike and deliberately not shared:
+	// each keeps its state in locals and writes straight into its own arrays (the hot path of the parser).
+
+	private parseNodes(buf: Buffer, i: number, end: number): number {
+		this.reserveNodes(end - i);
+		const layout = this.layout!;
+		const fieldCount = layout.nodeFieldCount;
+		const typeAt = layout.nodeTypeOffset;
+		const nameAt = layout.nodeNameOffset;
+		const idAt = layout.nodeIdOffset;
+		const sizeAt = layout.nodeSelfSizeOffset;
+		const edgesAt = layout.nodeEdgeCountOffset;
+		const typeLimit = layout.nodeTypeNames.length;
+		const edgeLimit = this.header!.edge_count;
+		const row = this.row; // the fields of a node split across chunks
+		let type = row[0]!;
+		let name = row[1]!;
+		let id = row[2]!;
+		let size = row[3]!;
+		let edges = row[4]!;
+		let value = this.numValue;
+		let state = this.numState;
+		let field = this.field;
+		let n = this.nodeCount;
+		const capacity = this.nodeCapacity;
+		let edgeSum = this.edgeSum;
+		const nodeType = this.nodeType;
+		const nodeName = this.nodeName;
+		const nodeId = this.nodeId;
+		const nodeSelfSize = this.nodeSelfSize;
+		const firstEdge = this.firstEdge;
+		let closed = false;
+		let problem = 0;
+
+		while (i < end) {
+			let c = buf[i]!;
+			if (c <= 0x39 && c >= 0x30) {
+				if (state === N_AFTER) {
+					problem = P_NO_COMMA;
+					break;
+				}
+				value = value * 10 + (c - 0x30);
+				while (++i < end && (c = buf[i]!) <= 0x39 && c >= 0x30) value = value * 10 + (c - 0x30);
+				state = N_IN;
+				if (i === end) break;
+			}
+			if (c === 0x2c || c === 0x5d) {
+				if (state === N_EXPECT) {
+					if (c === 0x2c || n !== 0 || field !== 0) {
+						problem = P_MISSING_NUMBER;
+						break;
+					}
+				} else {
+					if (field === typeAt) type = value;
+					else if (field === nameAt) name = value;
+					else if (field === idAt) id = value;
+					else if (field === sizeAt) size = value;
+					else if (field === edgesAt) edges = value;
+					value = 0;
+					if (++field === fieldCount) {
+						field = 0;
+						if (n === capacity) {
+							problem = P_TOO_MANY;
+							break;
+						}
+						if (type >= typeLimit || name > MAX_U32 || id > MAX_U32 || size > Number.MAX_SAFE_INTEGER) {
+							problem = P_OUT_OF_RANGE;
+							break;
+						}
+						nodeType[n] = type;
+						nodeName[n] = name;
+						nodeId[n] = id;
+						nodeSelfSize[n] = size;
+						firstEdge[n] = edgeSum;
+						edgeSum += edges;
+						if (edgeSum > edgeLimit) {
+							problem = P_EDGE_SUM;
+							break;
+						}
+						n++;
+					}
+				}
+				state = N_EXPECT;
+				i++;
+				if (c === 0x5d) {
+					closed = true;
+					break;
+				}
+				continue;
+			}
+			if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+				if (state === N_IN) state = N_AFTER;
+				i++;
+				continue;
+			}
+			problem = P_CHARACTER;
+			break;
+		}
+
+		row[0] = type;
+		row[1] = name;
+		row[2] = id;
+		row[3] = size;
+		row[4] = edges;
+		this.numValue = value;
+		this.numState = state;
+		this.field = field;
+		this.nodeCount = n;
+		this.edgeSum = edgeSum;
+		if (problem !== 0) throw this.numberProblem('nodes', problem, buf, i, n, 0);
+		if (closed) {
+			if (field !== 0) {
+				throw new SnapshotFormatError(`the nodes array holds ${n * fieldCount + field} numbers, not a multiple of the ${fieldCount} node fields`);
+			}
+			this.state = S_AFTER_VALUE;
+		}
+		return i;
+	}
+
+	private parseEdges(buf: Buffer, i: number, end: number): number {
+		this.reserveEdges(end - i);
+		const layout = this.layout!;
+		const fieldCount = layout.edgeFieldCount;
+		const nodeFieldCount = layout.nodeFieldCount;
+		const typeAt = layout.edgeTypeOffset;
+		const nameAt = layout.edgeNameOffset;
+		const toAt = layout.edgeToNodeOffset;
+		const typeLimit = layout.edgeTypeNames.length;
+		const nodeLimit = this.header!.node_count;
+		const row = this.row; // the fields of an edge split across chunks
+		let type = row[0]!;
+		let name = row[1]!;
+		let to = row[2]!;
+		let value = this.numValue;
+		let state = this.numState;
+		let field = this.field;
+		let m = this.edgeCount;
+		const capacity = this.edgeCapacity;
+		const edgeType = this.edgeType;
+		const edgeName = this.edgeName;
+		const edgeTo = this.edgeTo;
+		let closed = false;
+		let problem = 0;
+
+		while (i < end) {
+			let c = buf[i]!;
+			if (c <= 0x39 && c >= 0x30) {
+				if (state === N_AFTER) {
+					problem = P_NO_COMMA;
+					break;
+				}
+				value = value * 10 + (c - 0x30);
+				while (++i < end && (c = buf[i]!) <= 0x39 && c >= 0x30) value = value * 10 + (c - 0x30);
+				state = N_IN;
+				if (i === end) break;
+			}
+			if (c === 0x2c || c === 0x5d) {
+				if (state === N_EXPECT) {
+					if (c === 0x2c || m !== 0 || field !== 0) {
+						problem = P_MISSING_NUMBER;
+						break;
+					}
+				} else {
+					if (field === typeAt) type = value;
+					else if (field === nameAt) name = value;
+					else if (field === toAt) to = value;
+					value = 0;
+					if (++field === fieldCount) {
+						field = 0;
+						if (m === capacity) {
+							problem = P_TOO_MANY;
+							break;
+						}
+						const ordinal = to / nodeFieldCount;
+						if (type >= typeLimit || name > MAX_U32) {
+							problem = P_OUT_OF_RANGE;
+							break;
+						}
+						if (ordinal !== ordinal >>> 0 || ordinal >= nodeLimit) {
+							problem = P_EDGE_TARGET;
+							break;
+						}
+						edgeType[m] = type;
+						edgeName[m] = name;
+						edgeTo[m] = ordinal;
+						m++;
+					}
+				}
+				state = N_EXPECT;
+				i++;
+				if (c === 0x5d) {
+					closed = true;
+					break;
+				}
+				continue;
+			}
+			if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+				if (state === N_IN) state = N_AFTER;
+				i++;
+				continue;
+			}
+			problem = P_CHARACTER;
+			break;
+		}
+
+		row[0] = type;
+		row[1] = name;
+		row[2] = to;
+		this.numValue = value;
+		this.numState = state;
+		this.field = field;
+		this.edgeCount = m;
+		if (problem !== 0) throw this.numberProblem('edges', problem, buf, i, m, to);
+		if (closed) {
+			if (field !== 0) {
+				throw new SnapshotFormatError(`the edges array holds ${m * fieldCount + field} numbers, not a multiple of the ${fieldCount} edge fields`);
+			}
+			this.state = S_AFTER_VALUE;
+		}
+		return i;
+	}
+
+	private parseLocations(buf: Buffer, i: number, end: number): number {
+		this.reserveLocations(end - i);
+		const layout = this.layout!;
+		const fieldCount = layout.locationFieldCount;
+		const objectAt = layout.locationObjectIndexOffset;
+		const scriptAt = layout.locationScriptIdOffset;
+		const lineAt = layout.locationLineOffset;
+		const columnAt = layout.locationColumnOffset;
+		const row = this.row; // the fields of a location split across chunks
+		let object = row[0]!;
+		let script = row[1]!;
+		let line = row[2]!;
+		let column = row[3]!;
+		let value = this.numValue;
+		let state = this.numState;
+		let field = this.field;
+		let k = this.locationCount;
+		const data = this.locationData;
+		let closed = false;
+		let problem = 0;
+
+		while (i < end) {
+			let c = buf[i]!;
+			if (c <= 0x39 && c >= 0x30) {
+				if (state === N_AFTER) {
+					problem = P_NO_COMMA;
+					break;
+				}
+				value = value * 10 + (c - 0x30);
+				while (++i < end && (c = buf[i]!) <= 0x39 && c >= 0x30) value = value * 10 + (c - 0x30);
+				state = N_IN;
+				if (i === end) break;
+			}
+			if (c === 0x2c || c === 0x5d) {
+				if (state === N_EXPECT) {
+					if (c === 0x2c || k !== 0 || field !== 0) {
+						problem = P_MISSING_NUMBER;
+						break;
+					}
+				} else {
+					if (field === objectAt) object = value;
+					else if (field === scriptAt) script = value;
+					else if (field === lineAt) line = value;
+					else if (field === columnAt) column = value;
+					value = 0;
+					if (++field === fieldCount) {
+						field = 0;
+						if (object > MAX_U32 || script > MAX_U32 || line > MAX_U32 || column > MAX_U32) {
+							problem = P_OUT_OF_RANGE;
+							break;
+						}
+						const at = k * 4;
+						data[at] = object;
+						data[at + 1] = script;
+						data[at + 2] = line;
+						data[at + 3] = column;
+						k++;
+					}
+				}
+				state = N_EXPECT;
+				i++;
+				if (c === 0x5d) {
+					closed = true;
+					break;
+				}
+				continue;
+			}
+			if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+				if (state === N_IN) state = N_AFTER;
+				i++;
+				continue;
+			}
+			problem = P_CHARACTER;
+			break;
+		}
+
+		row[0] = object;
+		row[1] = script;
+		row[2] = line;
+		row[3] = column;
+		this.numValue = value;
+		this.numState = state;
+		this.field = field;
+		this.locationCount = k;
+		if (problem !== 0) throw this.numberProblem('locations', problem, buf, i, k, 0);
+		if (closed) {
+			if (field !== 0) {
+				throw new SnapshotFormatError(`the locations array holds ${k * fieldCount + field} numbers, not a multiple of the ${fieldCount} location fields`);
+			}
+			this.state = S_AFTER_VALUE;
+		}
+		return i;
+	}
+
+	private numberProblem(section: string, problem: number, buf: Buffer, i: number, record: number, detail: number): SnapshotFormatError {
+		const header = this.header!;
+		switch (problem) {
+			case P_NO_COMMA: return this.unexpected(buf, i, `in the ${section} section (two numbers without a comma)`);
+			case P_MISSING_NUMBER: return this.unexpected(buf, i, `in the ${section} section (a missing number)`);
+			case P_TOO_MANY: return section === 'nodes'
+				? new SnapshotFormatError(`header says ${header.node_count} nodes but the nodes array holds more`)
+				: new SnapshotFormatError(`header says ${header.edge_count} edges but the edges array holds more`);
+			case P_OUT_OF_RANGE: return new SnapshotFormatError(`${section === 'nodes' ? 'node' : section === 'edges' ? 'edge' : 'location'} ${record} has a field out of range (${this.at(buf, i)})`);
+			case P_EDGE_SUM: return new SnapshotFormatError(`the nodes' edge_count fields add up to more than the header's ${header.edge_count} edges (${this.at(buf, i)})`);
+			case P_EDGE_TARGET: return new SnapshotFormatError(`edge ${record} points to ${detail}, which is not the index of one of the header's ${header.node_count} nodes (${this.at(buf, i)})`);
+			default: return this.unexpected(buf, i, `in the ${section} section`);
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------------
+	// Strings: one at a time; a string that crosses a chunk boundary goes through stringCarry.
+
+	private parseStrings(buf: Buffer, i: number, end: number): number {
+		while (i < end) {
+			const state = this.stringState;
+			if (state === T_IN) {
+				i = this.continueString(buf, i, end);
+				continue;
+			}
+			const c = buf[i]!;
+			if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+				i++;
+				continue;
+			}
+			if (state === T_EXPECT) {
+				if (c === 0x22) {
+					this.stringState = T_IN;
+					this.stringHasEscape = false;
+					this.stringHasHighBytes = false;
+					this.stringEscapePending = false;
+					i = this.startString(buf, i, end);
+					continue;
+				}
+				if (c === 0x5d && this.strings.length === 0) {
+					this.state = S_AFTER_VALUE;
+					return i + 1;
+				}
+				throw this.unexpected(buf, i, 'in the strings section (a string was expected)');
+			}
+			// T_AFTER
+			if (c === 0x2c) {
+				this.stringState = T_EXPECT;
+				i++;
+				continue;
+			}
+			if (c === 0x5d) {
+				this.state = S_AFTER_VALUE;
+				return i + 1;
+			}
+			throw this.unexpected(buf, i, 'in the strings section (after a string)');
+		}
+		return i;
+	}
+
+	/** `open` is the position of the opening quote. Fast path: the whole string is in this chunk. */
+	private startString(buf: Buffer, open: number, end: number): number {
+		const close = this.scanString(buf, open + 1, end);
+		if (close < end) {
+			this.strings.push(this.decodeString(buf, open, close + 1, this.stringHasEscape, this.stringHasHighBytes));
+			this.stringState = T_AFTER;
+			return close + 1;
+		}
+		this.stringCarry.reset();
+		this.stringCarry.append(buf, open, end);
+		return end;
+	}
+
+	private continueString(buf: Buffer, i: number, end: number): number {
+		const close = this.scanString(buf, i, end);
+		const carry = this.stringCarry;
+		carry.append(buf, i, close < end ? close + 1 : end);
+		if (carry.length > bufferConstants.MAX_STRING_LENGTH) {
+			throw new SnapshotFormatError('a string in the strings section is longer than the longest string V8 can hold');
+		}
+		if (close >= end) return end;
+		this.strings.push(this.decodeString(carry.bytes, 0, carry.length, this.stringHasEscape, this.stringHasHighBytes));
+		carry.reset();
+		this.stringState = T_AFTER;
+		return close + 1;
+	}
+
+	/**
+	 * Finds the closing quote from `i`, noting backslashes and non-ASCII bytes on the way.
+	 * Returns its position, or `end` when the string goes on in the next chunk.
+	 */
+	private scanString(buf: Buffer, i: number, end: number): number {
+		let hasEscape = this.stringHasEscape;
+		let high = this.stringHasHighBytes;
+		if (this.stringEscapePending) {
+			// The previous chunk ended on a backslash: this byte is escaped.
+			this.stringEscapePending = false;
+			i++;
+		}
+		for (; i < end; i++) {
+			const c = buf[i]!;
+			if (c === 0x22) break;
+			if (c === 0x5c) {
+				hasEscape = true;
+				if (++i === end) {
+					this.stringEscapePending = true;
+					break;
+				}
+			} else if (c >= 0x80) {
+				high = true;
+			}
+		}
+		this.stringHasEscape = hasEscape;
+		this.stringHasHighBytes = high;
+		return i < end ? i : end;
+	}
+
+	/** Decodes `"…"` from start (the opening quote) to end (after the closing quote). */
+	private decodeString(buf: Buffer, start: number, end: number, hasEscape: boolean, high: boolean): string {
+		if (!hasEscape) return buf.toString(high ? 'utf8' : 'latin1', start + 1, end - 1);
+		const quoted = buf.toString(high ? 'utf8' : 'latin1', start, end);
+		try {
+			return JSON.parse(quoted) as string;
+		} catch {
+			throw new SnapshotFormatError(`string ${this.strings.length} in the strings section has an invalid escape sequence`);
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------------
+	// Values we do not keep (trace_function_infos, trace_tree, samples, anything unknown).
+
+	private skipValue(buf: Buffer, i: number, end: number): number {
+		if (this.skipMode === K_SCALAR) {
+			for (; i < end; i++) {
+				const c = buf[i]!;
+				if (c === 0x2c || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+					this.state = S_AFTER_VALUE;
+					return i;
+				}
+				if (c === 0x22 || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x3a || c < 0x20 || c >= 0x80) {
+					throw this.unexpected(buf, i, `in the "${printable(this.key)}" value`);
+				}
+			}
+			return i;
+		}
+		let depth = this.skipDepth;
+		let inString = this.skipMode === K_STRING || this.skipInString;
+		let escape = this.skipEscape;
+		for (; i < end; i++) {
+			const c = buf[i]!;
+			if (inString) {
+				if (escape) escape = false;
+				else if (c === 0x5c) escape = true;
+				else if (c === 0x22) {
+					inString = false;
+					if (depth === 0) {
+						i++;
+						break;
+					}
+				}
+			} else if (c === 0x22) {
+				inString = true;
+			} else if (c === 0x7b || c === 0x5b) {
+				depth++;
+			} else if (c === 0x7d || c === 0x5d) {
+				if (--depth === 0) {
+					i++;
+					break;
+				}
+			}
+		}
+		this.skipMode = K_CONTAINER;
+		this.skipDepth = depth;
+		this.skipInString = inString;
+		this.skipEscape = escape;
+		if (depth === 0 && !inString) this.state = S_AFTER_VALUE;
+		return i;
+	}
+
+	// ---------------------------------------------------------------------------------------------
+	// end(): everything must be there and agree.
+
+	private finish(): HeapGraph {
+		if (this.state !== S_DONE) throw this.truncated();
+		const header = this.header!;
+		const layout = this.layout!;
+		for (const section of ['nodes', 'edges', 'strings']) {
+			if (!this.seen.has(section)) throw new SnapshotFormatError(`the snapshot has no "${section}" section`);
+		}
+		const nodeCount = this.nodeCount;
+		const edgeCount = this.edgeCount;
+		if (nodeCount !== header.node_count) {
+			throw new SnapshotFormatError(`header says ${header.node_count} nodes but the nodes array holds ${nodeCount}`);
+		}
+		if (edgeCount !== header.edge_count) {
+			throw new SnapshotFormatError(`header says ${header.edge_count} edges but the edges array holds ${edgeCount}`);
+		}
+		if (this.edgeSum !== edgeCount) {
+			throw new SnapshotFormatError(`the nodes' edge_count fields add up to ${this.edgeSum} edges but the edges array holds ${edgeCount}`);
+		}
+		if (this.nodeCapacity !== nodeCount) this.resizeNodes(nodeCount); // only when both are 0 before the section
+		if (this.edgeCapacity !== edgeCount) this.resizeEdges(edgeCount);
+		this.firstEdge[nodeCount] = edgeCount;
+		this.checkStringIndexes(layout);
+
+		return {
+			nodeCount,
+			edgeCount,
+			nodeTypeNames: layout.nodeTypeNames,
+			edgeTypeNames: layout.edgeTypeNames,
+			strings: this.strings,
+			nodeType: this.nodeType,
+			nodeName: this.nodeName,
+			nodeId: this.nodeId,
+			nodeSelfSize: this.nodeSelfSize,
+			firstEdge: this.firstEdge,
+			edgeType: this.edgeType,
+			edgeName: this.edgeName,
+			edgeTo: this.edgeTo,
+			locations: this.finishLocations(layout.nodeFieldCount, nodeCount),
+			extraNativeBytes: header.extra_native_bytes ?? 0,
+		};
+	}
+
+	private truncated(): SnapshotFormatError {
+		if (this.consumed === 0 && this.state === S_START) return new SnapshotFormatError('empty input: no snapshot data');
+		switch (this.state) {
+			case S_START:
+				return new SnapshotFormatError('empty input: only whitespace, no snapshot data');
+			case S_HEADER:
+				return new SnapshotFormatError('the snapshot ends in the middle of the "snapshot" header (truncated?)');
+			case S_NODES: case S_EDGES: case S_LOCATIONS: case S_STRINGS:
+				return new SnapshotFormatError(`the snapshot ends in the middle of the ${SECTION_NAMES[this.state]} section (truncated?)`);
+			case S_SKIP:
+				return new SnapshotFormatError(`the snapshot ends in the middle of the ${printable(this.key)} section (truncated?)`);
+			default:
+				if (!this.header) return new SnapshotFormatError('the snapshot ends before its "snapshot" header is complete (truncated?)');
+				return new SnapshotFormatError(`the snapshot ends after the ${printable(this.lastSection)} section, before the end of the document (truncated?)`);
+		}
+	}
+
+	/** Every name that is a string index must point into `strings` (element/hidden edge names are numbers). */
+	private checkStringIndexes(layout: SnapshotLayout): void {
+		const stringCount = this.strings.length;
+		const nodeName = this.nodeName;
+		for (let n = 0; n < this.nodeCount; n++) {
+			if (nodeName[n]! >= stringCount) {
+				throw new SnapshotFormatError(`node ${n} is named by string ${nodeName[n]} but there are only ${stringCount} strings`);
+			}
+		}
+		const numericType1 = layout.edgeTypeNames.indexOf('element');
+		const numericType2 = layout.edgeTypeNames.indexOf('hidden');
+		const edgeType = this.edgeType;
+		const edgeName = this.edgeName;
+		for (let e = 0; e < this.edgeCount; e++) {
+			const type = edgeType[e]!;
+			if (edgeName[e]! >= stringCount && type !== numericType1 && type !== numericType2) {
+				throw new SnapshotFormatError(`edge ${e} is named by string ${edgeName[e]} but there are only ${stringCount} strings`);
+			}
+		}
+	}
+
+	private finishLocations(nodeFieldCount: number, nodeCount: number): SourceLocations | null {
+		const count = this.locationCount;
+		if (count === 0) return null;
+		const data = this.locationData;
+		const node = new Uint32Array(count);
+		let sorted = true;
+		for (let k = 0; k < count; k++) {
+			const ordinal = data[k * 4]! / nodeFieldCount;
+			if (ordinal !== ordinal >>> 0 || ordinal >= nodeCount) {
+				throw new SnapshotFormatError(`location ${k} refers to ${data[k * 4]}, which is not the index of a node`);
+			}
+			node[k] = ordinal;
+			if (k > 0 && ordinal < node[k - 1]!) sorted = false;
+		}
+		const order = sorted ? identity(count) : stableOrderBy(node);
+		const locations = {
+			node: new Uint32Array(count),
+			scriptId: new Uint32Array(count),
+			line: new Uint32Array(count),
+			column: new Uint32Array(count),
+		};
+		for (let k = 0; k < count; k++) {
+			const from = order[k]!;
+			locations.node[k] = node[from]!;
+			locations.scriptId[k] = data[from * 4 + 1]!;
+			locations.line[k] = data[from * 4 + 2]!;
+			locations.column[k] = data[from * 4 + 3]!;
+		}
+		this.locationData = new Uint32Array(0);
+		return locations;
+	}
+}
+
+/** A growable byte buffer for the rare values that cross chunk boundaries (the header, long strings). */
+class Carry {
+	bytes = Buffer.allocUnsafe(256);
+	length = 0;
+
+	append(source: Uint8Array, start: number, end: number): void {
+		const needed = this.length + (end - start);
+		if (needed > this.bytes.length) {
+			const next = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
+			this.bytes.copy(next, 0, 0, this.length);
+			this.bytes = next;
+		}
+		this.bytes.set(source.subarray(start, end), this.length);
+		this.length = needed;
+	}
+
+	reset(): void {
+		this.length = 0;
+		if (this.bytes.length > 1 << 20) this.bytes = Buffer.allocUnsafe(256);
+	}
+
+	toString(encoding: 'utf8' | 'latin1'): string {
+		return this.bytes.toString(encoding, 0, this.length);
+	}
+}
+
+function identity(count: number): Uint32Array {
+	const order = new Uint32Array(count);
+	for (let k = 0; k < count; k++) order[k] = k;
+	return order;
+}
+
+/**
+ * The positions of `keys` in ascending key order, ties in input order: an LSD radix sort in two 16-bit
+ * passes (V8 writes locations mostly, but not entirely, in node order; a comparator sort was 6 % of a parse).
+ */
+function stableOrderBy(keys: Uint32Array): Uint32Array {
+	const count = keys.length;
+	let order: Uint32Array = identity(count);
+	let next: Uint32Array = new Uint32Array(count);
+	const buckets = new Uint32Array(1 << 16);
+	for (const shift of [0, 16]) {
+		buckets.fill(0);
+		for (let k = 0; k < count; k++) buckets[(keys[k]! >>> shift) & 0xffff]!++;
+		let sum = 0;
+		for (let b = 0; b < buckets.length; b++) {
+			const size = buckets[b]!;
+			buckets[b] = sum;
+			sum += size;
+		}
+		for (let k = 0; k < count; k++) {
+			const from = order[k]!;
+			next[buckets[(keys[from]! >>> shift) & 0xffff]!++] = from;
+		}
+		const swap = order;
+		order = next;
+		next = swap;
+	}
+	return order;
+}
+
+function resized<T extends Uint8Array | Uint32Array | Float64Array>(next: T, previous: T, used: number): T {
+	if (used > 0) next.set(previous.subarray(0, used) as never);
+	return next;
+}
+
+function notAnObject(buf: Buffer, i: number): SnapshotFormatError {
+	const c = buf[i]!;
+	if (c === 0x1f && buf[i + 1] === 0x8b) return new SnapshotFormatError('not JSON: the data is gzip-compressed (decompress it first)');
+	if (c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e) {
+		return new SnapshotFormatError('not a V8 heap snapshot: the JSON document is not an object with a "snapshot" header');
+	}
+	return new SnapshotFormatError(`not JSON: the data starts with ${describeByte(c)}`);
+}
+
+function describeByte(c: number): string {
+	if (c >= 0x21 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
+	return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+function printable(text: string): string {
+	const clean = text.replace(/[^\x20-\x7e]/g, '?');
+	return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+}
