@@ -1,0 +1,39 @@
+// memlab harness, copied next to the @memlab packages in bench/.cache/memlab and run from there.
+//   node --max-old-space-size=4096 memlab-run.cjs parse|agg|full FILE
+// parse: core.utils.getSnapshotFromFile(f, {buildNodeIdIndex: true}) (memlab's HeapParser)
+// agg:   the same, then a per-constructor count/self-size pass over heap.nodes (a Summary view)
+// full:  getFullHeapFromFile(f) from @memlab/heap-analysis: parse + shortest paths, dominators, retained sizes
+// The last stdout line is "MEMLAB_RESULT {json}" with figures to cross-check against other tools.
+'use strict';
+const [mode, file] = process.argv.slice(2);
+const core = require('@memlab/core');
+core.config.muteConsole = true;
+
+async function main() {
+	let heap;
+	if (mode === 'full') heap = await require('@memlab/heap-analysis').getFullHeapFromFile(file);
+	else heap = await core.utils.getSnapshotFromFile(file, {buildNodeIdIndex: true});
+	const result = {mode, nodes: heap.nodes.length, edges: heap.edges.length, leaked: 0, leakedSelf: 0, leakedRetained: 0, classes: 0};
+	const byName = mode === 'agg' ? new Map() : null;
+	heap.nodes.forEach(node => {
+		if (byName) {
+			const agg = byName.get(node.name);
+			if (agg) {
+				agg.count++;
+				agg.self += node.self_size;
+			} else byName.set(node.name, {count: 1, self: node.self_size});
+		}
+		if (node.name === 'LeakedSession' && node.type === 'object') {
+			result.leaked++;
+			result.leakedSelf += node.self_size;
+			if (mode === 'full') result.leakedRetained += node.retainedSize;
+		}
+	});
+	if (byName) result.classes = byName.size;
+	process.stdout.write(`MEMLAB_RESULT ${JSON.stringify(result)}\n`);
+}
+
+main().catch(err => {
+	process.stderr.write(`memlab failed: ${err && err.message}\n`);
+	process.exit(1);
+});
