@@ -1,0 +1,79 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
+import {graphFromJson} from '../helpers/reference-loader.js';
+import {computeShallowSizes} from '../../src/snapshot/shallow-size.js';
+
+/** A builder whose root holds a `global` object (a user root), as every real Node snapshot has. */
+function withGlobal() {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global', {selfSize: 40});
+	b.edge(b.root, global, 'shortcut', 'global');
+	return {b, global};
+}
+
+test('an internal node reached from one owner gives its size to the owner, through internal chains', () => {
+	const {b, global} = withGlobal();
+	const arr = b.node('object', 'Array', {selfSize: 32});
+	const elements = b.node('array', '(object elements)', {selfSize: 800});
+	const map = b.node('object', 'Map', {selfSize: 32});
+	const table = b.node('array', '', {selfSize: 500});
+	const deeper = b.node('hidden', 'system / Foo', {selfSize: 20}); // internal behind internal
+	const external = b.node('native', 'system / ExternalStringData', {selfSize: 1000});
+	const str = b.node('string', 'external', {selfSize: 24});
+	b.edge(global, arr, 'property', 'list').edge(arr, elements, 'internal', 'elements');
+	b.edge(global, map, 'property', 'cache').edge(map, table, 'internal', 'table').edge(table, deeper, 'internal', '3');
+	b.edge(global, str, 'property', 's').edge(str, external, 'internal', 'resource');
+	const sizes = computeShallowSizes(graphFromJson(b.toJson()));
+	assert.equal(sizes[arr], 832);
+	assert.equal(sizes[elements], 0);
+	assert.equal(sizes[map], 552);
+	assert.equal(sizes[table], 0);
+	assert.equal(sizes[deeper], 0);
+	assert.equal(sizes[str], 1024);
+	assert.equal(sizes[external], 0);
+	assert.equal(sizes[global], 40, 'the owner of the owner gets nothing');
+	const raw = graphFromJson(b.toJson()).nodeSelfSize.reduce((a, x) => a + x, 0);
+	assert.equal(sizes.reduce((a, x) => a + x, 0), raw, 'sizes move, the total stays');
+});
+
+test('an internal node shared by two owners keeps its size; weak edges do not make owners', () => {
+	const {b, global} = withGlobal();
+	const a = b.node('object', 'A', {selfSize: 10});
+	const c = b.node('object', 'C', {selfSize: 10});
+	const shared = b.node('array', '', {selfSize: 300});
+	const behindShared = b.node('hidden', 'system / X', {selfSize: 7});
+	const weakOnly = b.node('object', 'W', {selfSize: 10});
+	const ownedWeakly = b.node('array', '', {selfSize: 50});
+	b.edge(global, a, 'property', 'a').edge(global, c, 'property', 'c').edge(global, weakOnly, 'property', 'w');
+	b.edge(a, shared, 'internal', 'x').edge(c, shared, 'internal', 'y').edge(shared, behindShared, 'internal', '1');
+	b.edge(a, ownedWeakly, 'internal', 'mine').edge(weakOnly, ownedWeakly, 'weak', 'theirs');
+	const sizes = computeShallowSizes(graphFromJson(b.toJson()));
+	assert.equal(sizes[shared], 300);
+	assert.equal(sizes[behindShared], 7, 'reached from two owners through the shared node');
+	assert.equal(sizes[a], 60);
+	assert.equal(sizes[c], 10);
+	assert.equal(sizes[ownedWeakly], 0);
+});
+
+test('internal nodes owned by the root or a synthetic node keep their size', () => {
+	const {b} = withGlobal();
+	const gcRoots = b.node('synthetic', '(GC roots)', {selfSize: 0});
+	const handles = b.node('array', '(handles)', {selfSize: 64});
+	const direct = b.node('array', '(direct)', {selfSize: 8});
+	b.edge(b.root, gcRoots, 'element', 1).edge(gcRoots, handles, 'element', 0).edge(b.root, direct, 'element', 2);
+	const sizes = computeShallowSizes(graphFromJson(b.toJson()));
+	assert.equal(sizes[handles], 64);
+	assert.equal(sizes[direct], 8);
+});
+
+test('a snapshot without user roots (internals exposed) is left as V8 wrote it', () => {
+	const b = new SnapshotBuilder();
+	const gcRoots = b.node('synthetic', '(GC roots)', {selfSize: 0});
+	const obj = b.node('object', 'A', {selfSize: 10});
+	const arr = b.node('array', '', {selfSize: 90});
+	b.edge(b.root, gcRoots, 'element', 1).edge(gcRoots, obj, 'element', 0).edge(obj, arr, 'internal', 'elements');
+	const sizes = computeShallowSizes(graphFromJson(b.toJson()));
+	assert.equal(sizes[obj], 10);
+	assert.equal(sizes[arr], 90);
+});

@@ -1,0 +1,112 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
+import {graphFromJson} from '../helpers/reference-loader.js';
+import type {HeapGraph} from '../../src/snapshot/graph.js';
+import {computeShortestPaths, NO_DISTANCE, NO_EDGE, SYSTEM_DISTANCE} from '../../src/snapshot/traverse.js';
+import {edgeSource} from '../../src/snapshot/retainers-index.js';
+import {randomGraph} from './engine-graphs.js';
+
+/** Plain BFS distances over the edges `follow` accepts, for comparison. */
+function bfs(g: HeapGraph, follow: (type: string, from: number) => boolean): number[] {
+	const dist = new Array(g.nodeCount).fill(-1);
+	dist[0] = 0;
+	const queue = [0];
+	for (let i = 0; i < queue.length; i++) {
+		const v = queue[i]!;
+		for (let e = g.firstEdge[v]!; e < g.firstEdge[v + 1]!; e++) {
+			const w = g.edgeTo[e]!;
+			if (dist[w] !== -1 || !follow(g.edgeTypeNames[g.edgeType[e]!]!, v)) continue;
+			dist[w] = dist[v] + 1;
+			queue.push(w);
+		}
+	}
+	return dist;
+}
+
+test('distances are shortest over strong edges, weak edges never shorten one, parents form the tree', () => {
+	for (const seed of [21, 22, 23]) {
+		const g = graphFromJson(randomGraph(seed, 80, 200, ['property', 'element', 'internal', 'weak', 'weak', 'hidden'], true).toJson());
+		const tree = computeShortestPaths(g);
+		const strong = bfs(g, type => type !== 'weak');
+		const withWeak = bfs(g, () => true);
+		for (let n = 0; n < g.nodeCount; n++) {
+			// No user roots in these graphs: everything is measured from the root, from 0.
+			assert.equal(tree.distance[n] === NO_DISTANCE ? -1 : tree.distance[n], strong[n], `node ${n}`);
+			if (strong[n] !== -1) assert.ok(strong[n]! >= withWeak[n]!, 'weak edges only ever look shorter');
+			const e = tree.parentEdge[n]!;
+			if (n === 0 || strong[n] === -1) {
+				assert.equal(e, NO_EDGE);
+				continue;
+			}
+			assert.equal(g.edgeTo[e], n);
+			assert.notEqual(g.edgeTypeNames[g.edgeType[e]!], 'weak');
+			assert.equal(tree.distance[edgeSource(g, e)]! + 1, tree.distance[n]);
+		}
+	}
+});
+
+test('user roots first: a path through global wins over a shorter one through (GC roots)', () => {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global');
+	const gcRoots = b.node('synthetic', '(GC roots)');
+	const handles = b.node('synthetic', '(Global handles)');
+	const mod = b.node('object', 'Module');
+	const exportsObj = b.node('object', 'Object');
+	const target = b.node('object', 'Target');
+	const systemOnly = b.node('object', 'SystemThing');
+	b.edge(b.root, gcRoots, 'element', 1).edge(b.root, global, 'shortcut', 'global');
+	b.edge(gcRoots, handles, 'element', 0).edge(handles, target, 'internal', '3').edge(handles, systemOnly, 'internal', '4');
+	b.edge(global, mod, 'property', 'module').edge(mod, exportsObj, 'property', 'exports').edge(exportsObj, target, 'property', 'target');
+	const g = graphFromJson(b.toJson());
+	const tree = computeShortestPaths(g);
+	assert.equal(tree.distance[global], 1);
+	assert.equal(tree.distance[target], 4, 'via global, although (GC roots) is 3 hops away');
+	assert.equal(edgeSource(g, tree.parentEdge[target]!), exportsObj);
+	assert.equal(tree.distance[b.root], SYSTEM_DISTANCE);
+	assert.equal(tree.distance[systemOnly], SYSTEM_DISTANCE + 3);
+});
+
+test('shortcuts are followed only out of the root; readable edges win ties over internal ones', () => {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global');
+	const bound = b.node('closure', 'native_bind');
+	const arg = b.node('object', 'Arg');
+	const holder = b.node('object', 'Holder');
+	const shared = b.node('object', 'Shared');
+	b.edge(b.root, global, 'shortcut', 'global');
+	b.edge(global, bound, 'property', 'f').edge(bound, arg, 'shortcut', 'bound_argument_0');
+	b.edge(global, holder, 'property', 'h');
+	// Both global and holder… global reaches `shared` through an internal edge first in edge order,
+	// holder through a property at the same depth: the property must win.
+	b.edge(global, b.node('object', 'Pad'), 'property', 'pad');
+	const internalSource = b.node('object', 'InternalSource');
+	b.edge(global, internalSource, 'property', 'i');
+	b.edge(internalSource, shared, 'internal', 'slot').edge(holder, shared, 'property', 'shared');
+	const g = graphFromJson(b.toJson());
+	const tree = computeShortestPaths(g);
+	assert.equal(tree.distance[arg], NO_DISTANCE, 'bound_argument shortcut not followed');
+	assert.equal(tree.distance[shared], 3);
+	assert.equal(edgeSource(g, tree.parentEdge[shared]!), holder);
+});
+
+test('a WeakMap value is as far as the farther of its table and key edges', () => {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global');
+	const wm = b.node('object', 'WeakMap');
+	const table = b.node('array', '', {id: 901});
+	const far1 = b.node('object', 'A');
+	const far2 = b.node('object', 'B');
+	const key = b.node('object', 'Key', {id: 903});
+	const value = b.node('object', 'Value', {id: 905});
+	const pair = (n: number) => `${n} / part of key (Key @903) -> value (Value @905) pair in WeakMap (table @901)`;
+	b.edge(b.root, global, 'shortcut', 'global').edge(global, wm, 'property', 'wm').edge(wm, table, 'internal', 'table');
+	b.edge(global, far1, 'property', 'a').edge(far1, far2, 'property', 'b').edge(far2, key, 'property', 'key');
+	b.edge(table, value, 'internal', pair(3)).edge(key, value, 'internal', pair(1));
+	const g = graphFromJson(b.toJson());
+	const tree = computeShortestPaths(g);
+	assert.equal(tree.distance[table], 3);
+	assert.equal(tree.distance[key], 4);
+	assert.equal(tree.distance[value], 5, 'not 4 through the table');
+	assert.equal(edgeSource(g, tree.parentEdge[value]!), key);
+});
