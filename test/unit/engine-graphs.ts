@@ -72,7 +72,7 @@ export function naiveDominators(g: HeapGraph): number[] {
 		changed = false;
 		for (let v = 1; v < n; v++) {
 			let next: Set<number> | null = null;
-			for (const p of preds[v]!) next = next ? new Set([...next].filter(x => dom[p]!.has(x))) : new Set(dom[p]);
+			for (const p of preds[v]!) next = next ? new Set([...next].filter(x => dom[p]!.has(x))) : new Set(dom[p]!);
 			next ??= new Set();
 			next.add(v);
 			if (next.size !== dom[v]!.size) { dom[v] = next; changed = true; }
