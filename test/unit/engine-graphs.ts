@@ -71,9 +71,13 @@ export function naiveDominators(g: HeapGraph): number[] {
 	while (changed) {
 		changed = false;
 		for (let v = 1; v < n; v++) {
-			let next: Set<number> | null = null;
-			for (const p of preds[v]!) next = next ? new Set([...next].filter(x => dom[p]!.has(x))) : new Set(dom[p]!);
-			next ??= new Set();
+			let next = new Set<number>();
+			let first = true;
+			for (const p of preds[v]!) {
+				const dp = dom[p]!;
+				next = first ? new Set(dp) : new Set([...next].filter(x => dp.has(x)));
+				first = false;
+			}
 			next.add(v);
 			if (next.size !== dom[v]!.size) { dom[v] = next; changed = true; }
 		}
