@@ -1,6 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {attach} from '../../src/target/attach.js';
+import {connectCdpTarget} from '../../src/target/cdp-target.js';
+import {inspectorVersion} from '../../src/target/discover.js';
 import {TargetClosedError, TimeoutError} from '../../src/target/errors.js';
 import type {SnapshotProgress, TargetEndReason} from '../../src/target/target.js';
 import {eventually, evaluateIn, rawSession, spawnTarget} from '../helpers/spawn-target.js';
@@ -33,6 +35,22 @@ test('metrics are plausible and the GC counter moves while the target allocates'
 	assert.ok(later.gc!.pauseMs > first.gc!.pauseMs);
 	assert.ok(later.gc!.minorMs > 0);
 
+	// A forced full GC (from another session) is a major GC and sets the heap floor.
+	const other = await rawSession(app.webSocketUrl!);
+	await other.send('HeapProfiler.collectGarbage');
+	await other.close();
+	let afterMajor = later;
+	assert.ok(
+		await eventually(async () => {
+			afterMajor = await target.readMetrics(2000);
+			return afterMajor.gc!.major > later.gc!.major;
+		}, 3000, 100),
+		'major GC counted',
+	);
+	assert.ok(afterMajor.gc!.majorMs > 0);
+	assert.ok(afterMajor.gc!.heapAfterLastMajorGc !== null && afterMajor.gc!.heapAfterLastMajorGc > MB, `floor ${afterMajor.gc!.heapAfterLastMajorGc}`);
+
+	assert.match((await inspectorVersion('127.0.0.1', app.port!)).browser, /^node\.js\/v/);
 	const limits = await target.heapLimits(2000);
 	assert.ok(limits.heapSizeLimit > 100 * MB && limits.usedHeapSize > MB && limits.totalHeapSize >= limits.usedHeapSize);
 	assert.equal(app.stderr.some(line => /DEP0152|DeprecationWarning/.test(line)), false, 'no deprecation warning in the app');
@@ -168,4 +186,63 @@ test('a target killed mid-snapshot rejects with TargetClosedError', async t => {
 	await assert.rejects(snapshot, TargetClosedError);
 	assert.ok(killed, 'killed during generation');
 	assert.equal((await ended).kind, 'exited');
+});
+
+/** Counts the target's GC-probe slot and PerformanceObservers through a separate session. */
+async function probeTraces(webSocketUrl: string): Promise<{slot: boolean; observers: number}> {
+	const s = await rawSession(webSocketUrl);
+	try {
+		await s.send('HeapProfiler.collectGarbage');
+		const slot = await evaluateIn(s, "Object.getOwnPropertySymbols(globalThis).includes(Symbol.for('heaptop.gc'))");
+		const proto = await s.send('Runtime.evaluate', {expression: 'PerformanceObserver.prototype', objectGroup: 'test'});
+		const {objects} = await s.send('Runtime.queryObjects', {prototypeObjectId: proto.result.objectId, objectGroup: 'test'});
+		const count = await s.send('Runtime.callFunctionOn', {objectId: objects.objectId, functionDeclaration: 'function () { return this.length; }', returnByValue: true});
+		await s.send('Runtime.releaseObjectGroup', {objectGroup: 'test'});
+		return {slot, observers: count.result.value};
+	} finally {
+		await s.close();
+	}
+}
+
+test('the GC probe removes itself when heaptop vanishes, and is re-installed when lost', async t => {
+	const app = await spawnTarget(t, 't-alloc.js');
+	// heaptop "dies": the socket goes without any cleanup.
+	const crashed = await connectCdpTarget({webSocketUrl: app.webSocketUrl!, attachedVia: 'ws', gcWatchdogMs: 1000});
+	await crashed.readMetrics(2000);
+	await crashed.dropConnection();
+	assert.deepEqual(await probeTraces(app.webSocketUrl!), {slot: true, observers: 1}, 'still there right after');
+	assert.ok(await eventually(async () => (await probeTraces(app.webSocketUrl!)).observers === 0, 4000, 300), 'the watchdog removed it');
+	assert.equal((await probeTraces(app.webSocketUrl!)).slot, false);
+
+	// A session that stops polling for longer than the watchdog loses its probe; the next read
+	// re-installs it and the totals keep counting instead of restarting from 0.
+	const target = await connectCdpTarget({webSocketUrl: app.webSocketUrl!, attachedVia: 'ws', gcWatchdogMs: 1000});
+	t.after(() => target.close());
+	let before = (await target.readMetrics(2000)).gc!;
+	assert.ok(await eventually(async () => (before = (await target.readMetrics(2000)).gc!).minor > 0, 3000, 100));
+	assert.ok(await eventually(async () => !(await probeTraces(app.webSocketUrl!)).slot, 4000, 300), 'lost');
+	const noticed = (await target.readMetrics(2000)).gc!; // notices, re-installs
+	assert.ok(noticed.count >= before.count && noticed.minor >= before.minor, 'what the lost probe saw is kept');
+	let again = before;
+	assert.ok(await eventually(async () => {
+		again = (await target.readMetrics(2000)).gc!;
+		return again.minor > before.minor;
+	}, 3000, 100));
+	assert.ok(again.count >= before.count, `${before.count} → ${again.count}`);
+	await target.close();
+	assert.deepEqual(await probeTraces(app.webSocketUrl!), {slot: false, observers: 0});
+});
+
+test('without process.getBuiltinModule (Node < 20.16) the probe falls back to require', async t => {
+	const app = await spawnTarget(t, 't-no-getbuiltin.js');
+	assert.ok(app.stdout.includes('ready undefined'));
+	const target = await attach({kind: 'address', host: '127.0.0.1', port: app.port!});
+	t.after(() => target.close());
+	let metrics = await target.readMetrics(2000);
+	assert.ok(metrics.gc !== null, 'probe installed');
+	assert.ok(await eventually(async () => (metrics = await target.readMetrics(2000)).gc!.minor > 0, 5000, 100));
+	assert.ok((await target.heapLimits(2000)).heapSizeLimit > MB);
+	await target.close();
+	assert.deepEqual(await probeTraces(app.webSocketUrl!), {slot: false, observers: 0});
+	assert.equal(app.child.exitCode, null);
 });
