@@ -1151,7 +1151,8 @@ function resized<T extends Uint8Array | Uint32Array | Float64Array>(next: T, pre
 
 function notAnObject(buf: Buffer, i: number): SnapshotFormatError {
 	const c = buf[i]!;
-	if (c === 0x1f && buf[i + 1] === 0x8b) return new SnapshotFormatError('not JSON: the data is gzip-compressed (decompress it first)');
+	// 0x1f is the first byte of gzip's magic number; nothing else starts with it.
+	if (c === 0x1f) return new SnapshotFormatError('not JSON: the data starts with byte 0x1f (gzip-compressed? decompress it first)');
 	if (c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e) {
 		return new SnapshotFormatError('not a V8 heap snapshot: the JSON document is not an object with a "snapshot" header');
 	}
