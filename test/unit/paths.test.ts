@@ -1,0 +1,146 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
+import {graphFromJson} from '../helpers/reference-loader.js';
+import {analyzeGraph} from '../../src/snapshot/analysis.js';
+import {pathText} from '../../src/snapshot/paths.js';
+
+const SECRET = 'password=hunter2';
+
+/**
+ * A miniature Node heap: global → touch() (a closure of app.js) → module Context with `cache` (a Map
+ * keyed by secret strings), `bus` (an EventEmitter), and the timers module's timerListMap.
+ */
+function nodeLikeHeap() {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global');
+	const gcRoots = b.node('synthetic', '(GC roots)');
+	const handles = b.node('synthetic', '(Global handles)');
+	b.edge(b.root, gcRoots, 'element', 1).edge(b.root, global, 'shortcut', '2').edge(gcRoots, handles, 'element', 13);
+	const nativeContext = b.node('hidden', 'system / NativeContext');
+	b.edge(global, nativeContext, 'internal', 'native_context');
+	const script = b.node('code', '/srv/app/app.js');
+	const closure = (name: string, context: number, line: number) => {
+		const fn = b.node('closure', name);
+		const shared = b.node('code', name || '(shared function info)');
+		b.edge(fn, context, 'internal', 'context').edge(fn, shared, 'internal', 'shared').edge(shared, script, 'internal', 'script_or_debug_info');
+		b.location(fn, 42, line - 1, 4);
+		return fn;
+	};
+	const moduleScope = b.node('object', 'system / Context');
+	b.edge(moduleScope, nativeContext, 'internal', 'previous');
+	const touch = closure('touch', moduleScope, 50);
+	b.edge(global, touch, 'property', 'touch');
+
+	// cache: Map → table → [5]=key (a secret string), [6]=value
+	const map = b.node('object', 'Map');
+	const table = b.node('array', '');
+	b.edge(moduleScope, map, 'context', 'cache').edge(map, table, 'internal', 'table');
+	const cached: number[] = [];
+	for (let i = 0; i < 3; i++) {
+		const key = b.node('string', `${SECRET}-${i}`);
+		const value = b.node('object', 'CachedSession');
+		b.edge(table, key, 'internal', String(5 + 3 * i)).edge(table, value, 'internal', String(6 + 3 * i));
+		cached.push(value);
+	}
+
+	// bus: EventEmitter → _events → 'data' → Array → [i] closure → Context → leak
+	const bus = b.node('object', 'EventEmitter');
+	const events = b.node('object', 'Object');
+	const list = b.node('object', 'Array');
+	b.edge(moduleScope, bus, 'context', 'bus').edge(bus, events, 'property', '_events').edge(events, list, 'property', 'data');
+	const listened: number[] = [];
+	for (let i = 0; i < 2; i++) {
+		const scope = b.node('object', 'system / Context');
+		b.edge(scope, moduleScope, 'internal', 'previous');
+		const onData = closure('onData', scope, 12);
+		const req = b.node('object', 'PendingRequest');
+		b.edge(list, onData, 'element', i).edge(scope, req, 'context', 'req');
+		listened.push(req);
+	}
+
+	// timers: timers-module Context → timerListMap → [60000] TimersList → Timeout → _onTimeout
+	const timersScope = b.node('object', 'system / Context');
+	b.edge(timersScope, nativeContext, 'internal', 'previous');
+	const setTimeoutFn = closure('setTimeout', timersScope, 100);
+	b.edge(global, setTimeoutFn, 'property', 'setTimeout');
+	const listMap = b.node('object', 'Object');
+	const timersList = b.node('object', 'TimersList');
+	const timeout = b.node('object', 'Timeout');
+	b.edge(timersScope, listMap, 'context', 'timerListMap').edge(listMap, timersList, 'element', 60000).edge(timersList, timeout, 'property', '_idleNext');
+	const tickScope = b.node('object', 'system / Context');
+	b.edge(tickScope, moduleScope, 'internal', 'previous');
+	const poll = closure('poll', tickScope, 7);
+	const polled = b.node('object', 'PollState');
+	b.edge(timeout, poll, 'property', '_onTimeout').edge(tickScope, polled, 'context', 'state');
+
+	// Something only a system root holds.
+	const handleOnly = b.node('object', 'NativeHandle');
+	b.edge(handles, handleOnly, 'internal', '4');
+	return {g: graphFromJson(b.toJson()), cached, listened, polled, handleOnly};
+}
+
+test('Map entries read "cache (Map) in module scope of app.js › [(string)] CachedSession", never the key text', () => {
+	const {g, cached} = nodeLikeHeap();
+	const analysis = analyzeGraph(g);
+	const steps = analysis.pathTo(g.nodeId[cached[1]!]!)!;
+	assert.equal(pathText(steps), 'global › touch() › cache (Map) in module scope of app.js › [(string)] CachedSession');
+	assert.equal(steps.at(-1)!.nodeId, g.nodeId[cached[1]!]);
+	assert.equal(steps.at(-1)!.node, 'CachedSession');
+	assert.deepEqual(steps[2]!.location, {url: '/srv/app/app.js', line: 50, column: 5});
+	assert.ok(!JSON.stringify(steps).includes('hunter2'));
+});
+
+test('listeners read "listener #i of \'data\'" and captured variables name their closure and file', () => {
+	const {g, listened} = nodeLikeHeap();
+	const steps = analyzeGraph(g).pathTo(g.nodeId[listened[1]!]!)!;
+	assert.equal(pathText(steps), "global › touch() › bus (EventEmitter) in module scope of app.js › listener #1 of 'data' onData (app.js:12) › req (PendingRequest) in closure of onData (app.js:12)");
+});
+
+test('timers read "Node timers › setInterval(60000 ms) callback poll (app.js:7)"', () => {
+	const {g, polled} = nodeLikeHeap();
+	const steps = analyzeGraph(g).pathTo(g.nodeId[polled]!)!;
+	assert.equal(pathText(steps), 'Node timers › setInterval(60000 ms) callback poll (app.js:7) › state (PollState) in closure of poll (app.js:7)');
+});
+
+test('root categories read "[root: …]" and (GC roots) is dropped', () => {
+	const {g, handleOnly} = nodeLikeHeap();
+	const steps = analyzeGraph(g).pathTo(g.nodeId[handleOnly]!)!;
+	assert.equal(pathText(steps), '[root: Global handles] › [4] NativeHandle');
+});
+
+test('class retainers cluster instances by path shape (indexes ignored) and carry a hint and advice', () => {
+	const {g} = nodeLikeHeap();
+	const analysis = analyzeGraph(g);
+	const cache = analysis.classRetainers('CachedSession')!;
+	assert.equal(cache.examined, 3);
+	assert.equal(cache.clusters.length, 1);
+	assert.equal(cache.clusters[0]!.count, 3);
+	assert.equal(cache.hint, 'cache');
+	assert.match(cache.advice, /LRU/);
+	assert.equal(analysis.classRetainers('PendingRequest')!.hint, 'listener');
+	assert.equal(analysis.classRetainers('PollState')!.hint, 'timer');
+	assert.equal(analysis.classRetainers('NoSuchClass'), null);
+	const sampled = analysis.classRetainers('CachedSession', {maxInstances: 2})!;
+	assert.equal(sampled.examined, 2);
+	assert.ok(!JSON.stringify(analysis.classRetainers('(string)')).includes('hunter2'), 'string values never show');
+});
+
+test('nodeRetainers lists one path per direct retainer; retainedSizeOf answers by id', () => {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global', {selfSize: 8});
+	const a = b.node('object', 'A', {selfSize: 8});
+	const c = b.node('object', 'C', {selfSize: 8});
+	const shared = b.node('object', 'Shared', {selfSize: 100});
+	const weakHolder = b.node('object', 'W', {selfSize: 8});
+	b.edge(b.root, global, 'shortcut', 'global').edge(global, a, 'property', 'a').edge(global, c, 'property', 'c').edge(global, weakHolder, 'property', 'w');
+	b.edge(weakHolder, shared, 'weak', 'ref').edge(a, shared, 'property', 'x').edge(c, shared, 'property', 'y');
+	const g = graphFromJson(b.toJson());
+	const analysis = analyzeGraph(g);
+	const paths = analysis.nodeRetainers(g.nodeId[shared]!);
+	assert.deepEqual(paths.map(pathText), ['global › a (A) › x (Shared)', 'global › c (C) › y (Shared)', 'global › w (W) › ref (Shared)'], 'strong retainers first');
+	assert.equal(analysis.retainedSizeOf(g.nodeId[shared]!), 100);
+	assert.equal(analysis.retainedSizeOf(g.nodeId[global]!), 8 * 4 + 100);
+	assert.equal(analysis.retainedSizeOf(123456), null);
+	assert.deepEqual(analysis.nodeRetainers(123456), []);
+});

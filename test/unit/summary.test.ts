@@ -1,0 +1,54 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
+import {graphFromJson} from '../helpers/reference-loader.js';
+import {analyzeGraph} from '../../src/snapshot/analysis.js';
+
+function sample() {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global', {selfSize: 40, id: 1});
+	b.edge(b.root, global, 'shortcut', 'global');
+	const sessions: number[] = [];
+	for (const id of [11, 21, 31, 41]) {
+		const s = b.node('object', 'Session', {selfSize: 100, id});
+		const elements = b.node('array', '(object elements)', {selfSize: 50, id: id + 1000});
+		b.edge(global, s, 'property', `s${id}`).edge(s, elements, 'internal', 'elements');
+		sessions.push(s);
+	}
+	// Same name, other file: merged into the one "Session" row.
+	const other = b.node('object', 'Session', {selfSize: 100, id: 51});
+	b.location(other, 3, 1, 1).location(sessions[0]!, 2, 1, 1).location(sessions[1]!, 2, 1, 1).location(sessions[2]!, 2, 1, 1).location(sessions[3]!, 2, 1, 1);
+	b.edge(global, other, 'property', 'other');
+	return {g: graphFromJson(b.toJson()), sessions};
+}
+
+test('summary: DevTools shallow sizes, listed nodes only, merged same-named classes, id generations', () => {
+	const {g} = sample();
+	const summary = analyzeGraph(g).summary({generationBoundaries: [25, 45]});
+	assert.equal(summary.nodeCount, g.nodeCount);
+	assert.equal(summary.edgeCount, g.edgeCount);
+	assert.equal(summary.totalSize, 40 + 5 * 100 + 4 * 50);
+	assert.equal(summary.maxNodeId, 1041);
+	assert.deepEqual(summary.generationBoundaries, [25, 45]);
+	const session = summary.classes.find(c => c.name === 'Session')!;
+	assert.equal(session.count, 5);
+	assert.equal(session.selfSize, 4 * 150 + 100, 'elements stores belong to their Session');
+	assert.equal(session.retainedSize, 700);
+	assert.equal(session.minId, 11);
+	assert.equal(session.maxId, 51);
+	assert.deepEqual(session.countsByGeneration, [2, 2, 1], '(0,25] (25,45] and above 45');
+	assert.equal(summary.classes.find(c => c.name === '(array)'), undefined, 'owned arrays have shallow size 0: not listed');
+	assert.equal(summary.classes.find(c => c.name === '(synthetic)'), undefined, 'the root has size 0');
+	const global = summary.classes.find(c => c.name === 'global')!;
+	assert.equal(global.retainedSize, 740);
+	assert.equal(summary.classes[0]!.name, 'global', 'largest retained size first');
+});
+
+test('summary without retained sizes does not compute dominators and reports null', () => {
+	const {g} = sample();
+	const analysis = analyzeGraph(g);
+	const summary = analysis.summary({retained: false});
+	assert.ok(summary.classes.every(c => c.retainedSize === null));
+	assert.deepEqual(summary.classes.find(c => c.name === 'Session')!.countsByGeneration, [5]);
+	assert.equal(summary.classes[0]!.name, 'Session', 'sorted by self size when retained is off');
+});
