@@ -160,8 +160,8 @@ function makeUser(i) {
 	return new User(i, orders);
 }
 
-/** One unit: a user and its indexes, and for some users the extras. */
-function addUnit(i) {
+/** One unit: a user and its indexes, and for some users the extras (and, by default, the leak). */
+function addUnit(i, withLeak = true) {
 	const user = makeUser(i);
 	usersById.set(i, user);
 	usersByEmail.set(user.email, user);
@@ -169,7 +169,7 @@ function addUnit(i) {
 	if (i % 4 === 0) eventBus.on(`user-${i % 64}`, () => user.id);
 	if (i % 5 === 0) stringPool.push(user.name + ' <' + user.email + '>'); // cons string
 	if (i % 5 === 2) stringPool.push(longText.substring(i % 500, (i % 500) + 40)); // sliced string
-	if (i % UNITS_PER_LEAKED_SESSION === 0) leakSessions(1);
+	if (withLeak && i % UNITS_PER_LEAKED_SESSION === 0) leakSessions(1);
 	return user;
 }
 
@@ -201,18 +201,11 @@ function write(file) {
 if (values.series) {
 	const dir = resolve(values.series);
 	const SESSIONS_PER_STEP = 4000;
-	// The leak grows through every step; the base is sized so baseline ≈ SIZE MB.
-	const units = Math.max(1, unitsFor(sizeMb) - Math.round((SESSIONS_PER_STEP * 700) / BYTES_PER_UNIT));
-	const saved = UNITS_PER_LEAKED_SESSION;
+	// The leak grows through every step; the base is sized so baseline ≈ SIZE MB (a LeakedSession is
+	// ≈ 1.5 KB of snapshot).
+	const units = Math.max(1, unitsFor(sizeMb) - Math.round((SESSIONS_PER_STEP * 1500) / BYTES_PER_UNIT));
 	let i = 0;
-	for (; i < units; i++) {
-		const user = makeUser(i); // base users without the per-unit leak: the series controls it
-		usersById.set(i, user);
-		usersByEmail.set(user.email, user);
-		if (i % 3 === 0) cache.set(`user:${i}`, new CacheEntry(`user:${i}`, user, i * 1000));
-		if (i % 4 === 0) eventBus.on(`user-${i % 64}`, () => user.id);
-	}
-	void saved;
+	for (; i < units; i++) addUnit(i, false);
 	leakSessions(SESSIONS_PER_STEP);
 	write(join(dir, 'series-baseline.heapsnapshot'));
 	leakSessions(SESSIONS_PER_STEP);
