@@ -5,7 +5,7 @@
  */
 import React, {useCallback, useEffect} from 'react';
 import {Box, useApp, useInput, type Key} from 'ink';
-import type {AppState} from '../session/state.js';
+import type {ScreenName} from '../session/state.js';
 import {commandEffects, filterKeyEffects, type Effects} from './commands.js';
 import {EndedBanner, Header, Hints, StatusLine} from './components/status-bar.js';
 import {resolveKey} from './keymap.js';
@@ -58,28 +58,30 @@ export function App({exitOnQuit = true}: AppProps): React.JSX.Element {
 	const bodyHeight = Math.max(1, height - chrome - (ended === null ? 0 : 1));
 	return (
 		<Box flexDirection="column" width={columns} height={height} overflow="hidden">
-			<Header state={state} width={columns} />
+			<Header width={columns} />
 			{ended !== null && <EndedBanner reason={ended} width={columns} />}
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
-				<ScreenBody state={state} width={columns} height={bodyHeight} />
+				<ScreenBody screen={state.screen.name} width={columns} height={bodyHeight} />
 			</Box>
-			{chrome === 3 && <StatusLine state={state} width={columns} />}
+			{chrome === 3 && <StatusLine width={columns} />}
 			{chrome === 3 && <Hints screen={state.screen.name} width={columns} editingFilter={state.growthTable.editingFilter} />}
 		</Box>
 	);
 }
 
-function ScreenBody({state, width, height}: {state: AppState; width: number; height: number}): React.JSX.Element {
-	switch (state.screen.name) {
+// Screens read the store themselves: passing AppState down as a prop would make React's development
+// build diff the whole history on every frame (its performance tracks compare changed props deeply).
+function ScreenBody({screen, width, height}: {screen: ScreenName; width: number; height: number}): React.JSX.Element {
+	switch (screen) {
 		case 'overview':
-			return <OverviewScreen state={state} width={width} height={height} />;
+			return <OverviewScreen width={width} height={height} />;
 		case 'growth':
-			return <GrowthScreen state={state} width={width} height={height} />;
+			return <GrowthScreen width={width} height={height} />;
 		case 'retainers':
-			return <RetainersScreen state={state} width={width} height={height} />;
+			return <RetainersScreen width={width} height={height} />;
 		case 'allocations':
-			return <AllocationsScreen state={state} width={width} height={height} />;
+			return <AllocationsScreen width={width} height={height} />;
 		case 'help':
-			return <HelpScreen state={state} width={width} height={height} />;
+			return <HelpScreen width={width} height={height} />;
 	}
 }

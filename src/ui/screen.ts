@@ -20,7 +20,10 @@ export interface AlternateScreen {
 /**
  * Switches `stdout` to the alternate screen. Call only when it is a TTY and the TUI is about to render.
  */
-export function enterAlternateScreen(stdout: NodeJS.WriteStream = process.stdout): AlternateScreen {
+export function enterAlternateScreen(stdout: NodeJS.WriteStream = process.stdout, options: {signals?: boolean} = {}): AlternateScreen {
+	// A caller with async cleanup (detaching from the target) handles the signals itself and calls
+	// leave(); re-raising here would kill the process before that cleanup ran.
+	const handleSignals = options.signals ?? true;
 	let active = true;
 
 	const restore = () => {
@@ -48,6 +51,6 @@ export function enterAlternateScreen(stdout: NodeJS.WriteStream = process.stdout
 
 	stdout.write(ENTER_ALTERNATE_SCREEN + CLEAR_AND_HOME);
 	process.on('exit', restore);
-	for (const signal of SIGNALS) process.on(signal, onSignal);
+	if (handleSignals) for (const signal of SIGNALS) process.on(signal, onSignal);
 	return {leave};
 }

@@ -78,6 +78,8 @@ export interface FakeTerminal {
 	/** the newest frame with escape codes removed */
 	lastFrame(): string;
 	frameCount(): number;
+	/** every frame written so far, raw */
+	allFrames(): readonly string[];
 	press(sequence: string): void;
 	resize(columns: number, rows: number): void;
 	/** Resolves with the frame once `predicate(frame)` holds; rejects after `timeoutMs` showing the last frame. */
@@ -116,6 +118,7 @@ export function createFakeTerminal({columns, rows}: {columns: number; rows: numb
 		lastRawFrame,
 		lastFrame,
 		frameCount: () => stdout.frames.length,
+		allFrames: () => stdout.frames,
 		press: sequence => stdin.write(sequence),
 		resize(newColumns, newRows) {
 			stdout.columns = newColumns;

@@ -4,15 +4,20 @@
  */
 import React from 'react';
 import type {SnapshotJobState} from '../../model/types.js';
-import {latestTime, type AppState, type ScreenName, type SnapshotPlan} from '../../session/state.js';
+import {latestTime, type ScreenName, type SnapshotPlan} from '../../session/state.js';
 import {formatBytes, formatDuration} from '../format.js';
 import {KEYMAP, type Command} from '../keymap.js';
 import {useTheme, type Theme} from '../theme.js';
+import {useAppState} from '../use-store.js';
 import {Line, clipSegments, type Segment} from './line.js';
 
-export function Header({state, width}: {state: AppState; width: number}): React.JSX.Element {
+export function Header({width}: {width: number}): React.JSX.Element {
+	const state = useAppState();
 	const theme = useTheme();
+	// the state word comes first so a narrow terminal never cuts it off
 	const segments: Segment[] = [{text: 'heaptop', color: theme.accent, bold: true}];
+	if (state.frozen) segments.push({text: ' FROZEN', color: theme.warn, bold: true});
+	else if (state.connection.status === 'live') segments.push({text: ' LIVE', color: theme.good, bold: true});
 	const target = state.target;
 	if (!target) {
 		segments.push({text: state.connection.status === 'ended' ? ' · not attached' : ' · attaching…', color: theme.warn});
@@ -21,13 +26,11 @@ export function Header({state, width}: {state: AppState; width: number}): React.
 			target.pid === null ? null : `pid ${target.pid}`,
 			target.nodeVersion === null ? (target.isNode ? null : 'not Node') : `node ${target.nodeVersion}`,
 			target.address,
-			target.title || null,
 			`watching ${formatDuration(latestTime(state.history))}`,
+			target.title || null,
 		].filter((part): part is string => part !== null && part !== '');
 		segments.push({text: ' · ' + parts.join(' · ')});
 	}
-	if (state.frozen) segments.push({text: '  FROZEN', color: theme.warn, bold: true});
-	else if (state.connection.status === 'live') segments.push({text: '  LIVE', color: theme.good, bold: true});
 	return <Line segments={clipSegments(segments, width)} />;
 }
 
@@ -65,7 +68,8 @@ function jobColor(job: SnapshotJobState, theme: Theme) {
 	return theme.accent;
 }
 
-export function StatusLine({state, width}: {state: AppState; width: number}): React.JSX.Element {
+export function StatusLine({width}: {width: number}): React.JSX.Element {
+	const state = useAppState();
 	const theme = useTheme();
 	const ended = state.connection.status === 'ended';
 	const count = state.snapshots.length;

@@ -8,6 +8,7 @@ import type {AllocationSite} from '../../model/types.js';
 import type {AppState} from '../../session/state.js';
 import {windowStart} from '../components/growth-table.js';
 import {fit, fitEnd, formatBytes, formatLocation, formatSignedBytes} from '../format.js';
+import {useAppState} from '../use-store.js';
 import {useTheme} from '../theme.js';
 
 /** "  12.0 MB   +1.2 MB  handleRequest            app/server.js:42:7" */
@@ -19,7 +20,8 @@ export function siteLine(site: AllocationSite, width: number, selected: boolean)
 	return head + fit(site.function || '(anonymous)', fnWidth) + ' ' + fitEnd(formatLocation(site), rest - fnWidth - 1);
 }
 
-export function AllocationsScreen({state, width, height}: {state: AppState; width: number; height: number}): React.JSX.Element {
+export function AllocationsScreen({width, height}: {width: number; height: number}): React.JSX.Element {
+	const state = useAppState();
 	const theme = useTheme();
 	if (state.screen.name !== 'allocations') return <Box />;
 	const {selected, expanded} = state.screen;

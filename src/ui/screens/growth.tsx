@@ -8,11 +8,13 @@ import {selectDisplay, selectedGrowthIndex, visibleGrowthRows, type AppState} fr
 import {GrowthTable} from '../components/growth-table.js';
 import {Line, clipSegments, type Segment} from '../components/line.js';
 import {formatCount} from '../format.js';
+import {useAppState} from '../use-store.js';
 import {useTheme} from '../theme.js';
 
 const VERDICT_TEXT = {leak: 'leak suspected', 'no-leak': 'no leak found', inconclusive: 'inconclusive'} as const;
 
-export function GrowthScreen({state, width, height}: {state: AppState; width: number; height: number}): React.JSX.Element {
+export function GrowthScreen({width, height}: {width: number; height: number}): React.JSX.Element {
+	const state = useAppState();
 	const theme = useTheme();
 	const display = selectDisplay(state);
 	const table = state.growthTable;

@@ -7,11 +7,13 @@ import {Box, Text} from 'ink';
 import type {AppState} from '../../session/state.js';
 import {fit} from '../format.js';
 import {helpRows} from '../keymap.js';
+import {useAppState} from '../use-store.js';
 import {useTheme} from '../theme.js';
 
 const SCREEN_TITLE = {overview: 'overview', growth: 'keeps rising', retainers: 'retainers', allocations: 'allocation sites'} as const;
 
-export function HelpScreen({state, width, height}: {state: AppState; width: number; height: number}): React.JSX.Element {
+export function HelpScreen({width, height}: {width: number; height: number}): React.JSX.Element {
+	const state = useAppState();
 	const theme = useTheme();
 	if (state.screen.name !== 'help') return <Box />;
 	const from = state.screen.returnTo.name;

@@ -11,6 +11,7 @@ import {Chart} from '../components/chart.js';
 import {GrowthTable} from '../components/growth-table.js';
 import {Line, clipSegments, type Segment} from '../components/line.js';
 import {formatBytes, formatCount, formatDuration, formatMs, formatRate} from '../format.js';
+import {useAppState} from '../use-store.js';
 import {useTheme, type Theme} from '../theme.js';
 
 const LABEL_WIDTH = 9;
@@ -63,16 +64,17 @@ function heapTitle(display: DisplayData, latest: MetricsSample | null, theme: Th
 		{text: '  total ', color: theme.heapTotal},
 		{text: formatBytes(latest.heapTotal)},
 	);
-	if (display.heapLimits) segments.push({text: `  limit ${formatBytes(display.heapLimits.heapSizeLimit)}`});
-	if (latest.heapAfterLastMajorGc !== null) segments.push({text: `  after GC ${formatBytes(latest.heapAfterLastMajorGc)}`});
+	// most important first: a narrow terminal cuts the end of the line
 	const trend = display.trend;
 	if (trend) {
 		const color = trend.shape === 'growing' ? theme.bad : trend.shape === 'plateau' ? theme.warn : trend.shape === 'stable' ? theme.good : theme.muted;
-		segments.push({text: '  │ '}, {text: trend.label || `${trend.shape} ${formatRate(trend.heapBytesPerSec)}`, color, bold: trend.shape === 'growing'});
+		segments.push({text: ' │ '}, {text: trend.label || `${trend.shape} ${formatRate(trend.heapBytesPerSec)}`, color, bold: trend.shape === 'growing'});
 		if (trend.shape === 'growing' && trend.secondsToHeapLimit !== null) {
-			segments.push({text: `  │ heap limit in ~${formatDuration(trend.secondsToHeapLimit * 1000)}`, color: theme.bad});
+			segments.push({text: ` │ limit in ~${formatDuration(trend.secondsToHeapLimit * 1000)}`, color: theme.bad});
 		}
 	}
+	if (latest.heapAfterLastMajorGc !== null) segments.push({text: ` · after GC ${formatBytes(latest.heapAfterLastMajorGc)}`});
+	if (display.heapLimits) segments.push({text: ` · limit ${formatBytes(display.heapLimits.heapSizeLimit)}`});
 	return segments;
 }
 
@@ -99,7 +101,8 @@ function gcTitle(history: readonly HistoryEntry[], latest: MetricsSample | null,
 	return segments;
 }
 
-export function OverviewScreen({state, width, height}: {state: AppState; width: number; height: number}): React.JSX.Element {
+export function OverviewScreen({width, height}: {width: number; height: number}): React.JSX.Element {
+	const state = useAppState();
 	const theme = useTheme();
 	const display = selectDisplay(state);
 	const rows: GrowthCandidate[] = useMemo(() => visibleGrowthRows(display.growth, state.growthTable), [display.growth, state.growthTable]);

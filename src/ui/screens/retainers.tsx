@@ -13,11 +13,13 @@ import type {AppState, NodeDrill} from '../../session/state.js';
 import {Line, clipSegments, type Segment} from '../components/line.js';
 import {windowStart} from '../components/growth-table.js';
 import {fit, fitEnd, formatBytes, formatCount, formatLocation, wrapText} from '../format.js';
+import {useAppState} from '../use-store.js';
 import {useTheme, type Theme} from '../theme.js';
 
 const HINT_TEXT = {listener: 'event listener', cache: 'cache / collection', closure: 'closure', timer: 'timer', stream: 'stream', other: 'other'} as const;
 
-export function RetainersScreen({state, width, height}: {state: AppState; width: number; height: number}): React.JSX.Element {
+export function RetainersScreen({width, height}: {width: number; height: number}): React.JSX.Element {
+	const state = useAppState();
 	const theme = useTheme();
 	if (state.screen.name !== 'retainers') return <Box />;
 	const {className, selectedPath, selectedStep} = state.screen;
