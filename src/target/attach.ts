@@ -10,7 +10,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {InspectorTarget} from './target.js';
 import {AttachError, RemoteRefusedError, errnoCode, formatHostPort} from './errors.js';
-import {chooseTarget, findInspectorOfPid, listInspectorTargets, type InspectorEndpoint} from './discover.js';
+import {chooseTarget, findInspectorOfPid, listInspectorTargets, listeningSocketsOfPid, type InspectorEndpoint} from './discover.js';
 import {connectCdpTarget} from './cdp-target.js';
 import {spawnWithInspector} from './spawn.js';
 import {isLoopbackHost, type TargetSpec} from './target-spec.js';
@@ -84,6 +84,7 @@ async function attachToPid(pid: number, options: AttachOptions): Promise<Inspect
 	checkSignalable(pid);
 
 	// Already listening (started with --inspect, or opened by someone else): use it, and leave it open.
+	const portsBefore = new Set((await listeningSocketsOfPid(pid)).map(s => s.port));
 	const existing = await findInspectorOfPid(pid);
 	if (existing) {
 		options.log?.(`pid ${pid} already has an inspector on ${formatHostPort(existing.host, existing.port)}`);
@@ -107,7 +108,8 @@ async function attachToPid(pid: number, options: AttachOptions): Promise<Inspect
 	const deadline = Date.now() + (options.sigusr1WaitMs ?? 3000);
 	while (Date.now() < deadline) {
 		await sleep(100);
-		const found = await findInspectorOfPid(pid, 500);
+		// Only new ports can be the inspector SIGUSR1 opened; the app's own servers are left alone.
+		const found = await findInspectorOfPid(pid, 500, portsBefore);
 		let endpoint: (InspectorEndpoint & {webSocketUrl: string}) | null = null;
 		if (found) endpoint = pickEndpoint(found.endpoints, formatHostPort(found.host, found.port), options);
 		else if (!procReadable && !defaultPortBusy && signalPort !== 0) {

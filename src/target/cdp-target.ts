@@ -87,6 +87,12 @@ export async function connectCdpTarget(options: CdpConnectOptions): Promise<CdpT
 		await target.initialise(host, port);
 	} catch (error) {
 		await target.dropConnection();
+		if (error instanceof TimeoutError) {
+			throw new AttachError('timeout', `the target at ${address} did not answer within ${error.timeoutMs} ms — its main thread is busy (a blocking call or a long loop); try again`, {cause: error});
+		}
+		if (error instanceof TargetClosedError) {
+			throw new AttachError('no-target', `the target at ${address} is exiting (it waits for debuggers to leave) — nothing left to watch`, {cause: error});
+		}
 		throw error;
 	}
 	return target;

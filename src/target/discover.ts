@@ -234,8 +234,13 @@ function connectableHost(address: string): string {
 }
 
 /** The inspector `pid` already listens on, found through /proc, or null. */
-export async function findInspectorOfPid(pid: number, timeoutMs = 800): Promise<{host: string; port: number; endpoints: InspectorEndpoint[]} | null> {
-	const sockets = await listeningSocketsOfPid(pid);
+export async function findInspectorOfPid(
+	pid: number,
+	timeoutMs = 800,
+	/** ports known not to be the inspector (the app's own servers): not probed again */
+	skipPorts: ReadonlySet<number> = new Set(),
+): Promise<{host: string; port: number; endpoints: InspectorEndpoint[]} | null> {
+	const sockets = (await listeningSocketsOfPid(pid)).filter(s => !skipPorts.has(s.port));
 	// Probe every port at once; a port that is the app's own server simply fails the probe.
 	const probes = sockets.map(s =>
 		listInspectorTargets(s.host, s.port, timeoutMs).then(
