@@ -22,12 +22,12 @@ import {
 	HEAP_LIMITS_SOURCE,
 	IDENTITY_SOURCE,
 	METRICS_SOURCE,
-	addGcTotals,
+	GcTotalsTracker,
 	gcProbeInstallSource,
-	gcTotalsFromPoll,
 	type GcPoll,
 } from './gc-probe.js';
 import type {OwnedProcess} from './spawn.js';
+import {withTimeout} from './timeout.js';
 
 export interface CdpConnectOptions {
 	webSocketUrl: string;
@@ -108,8 +108,7 @@ export class CdpTarget implements InspectorTarget {
 	private closePromise: Promise<void> | null = null;
 	private inflightMetrics: Promise<RawMetrics> | null = null;
 	private gcProbe: 'off' | 'installed' | 'failed' = 'off';
-	private gcOffset: GcTotals | null = null;
-	private lastGc: GcTotals | null = null;
+	private readonly gcTotals = new GcTotalsTracker();
 	private reinstalling = false;
 	private sampling = false;
 	private heapProfilerEnabled = false;
@@ -347,20 +346,12 @@ export class CdpTarget implements InspectorTarget {
 
 	private gcFromPoll(poll: GcPoll | null): GcTotals | null {
 		if (this.gcProbe !== 'installed') return null;
-		if (poll === null) {
-			// The probe's watchdog removed it (the target was blocked longer than the watchdog period,
-			// or another session removed it): keep counting on top of what it had seen.
-			if (this.lastGc) this.gcOffset = this.gcOffset ? addGcTotals(this.gcOffset, this.lastGc) : this.lastGc;
-			this.lastGc = null;
-			if (!this.reinstalling) {
-				this.reinstalling = true;
-				void this.installGcProbe().finally(() => (this.reinstalling = false));
-			}
-			return this.gcOffset;
+		const {totals, lost} = this.gcTotals.update(poll);
+		if (lost && !this.reinstalling) {
+			this.reinstalling = true;
+			void this.installGcProbe().finally(() => (this.reinstalling = false));
 		}
-		const current = gcTotalsFromPoll(poll);
-		this.lastGc = current;
-		return this.gcOffset ? addGcTotals(this.gcOffset, current) : current;
+		return totals;
 	}
 
 	private async installGcProbe(): Promise<void> {
@@ -405,23 +396,6 @@ export class CdpTarget implements InspectorTarget {
 		if (timeoutMs <= 0) return guarded;
 		return withTimeout(guarded, timeoutMs, () => new TimeoutError(what, timeoutMs));
 	}
-}
-
-/** Resolves like `promise`, or rejects with `onTimeout()` after `ms`. Does not cancel `promise`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-	return new Promise<T>((resolve, reject) => {
-		const timer = setTimeout(() => reject(onTimeout()), ms);
-		promise.then(
-			value => {
-				clearTimeout(timer);
-				resolve(value);
-			},
-			error => {
-				clearTimeout(timer);
-				reject(error);
-			},
-		);
-	});
 }
 
 async function processGone(pid: number): Promise<boolean> {

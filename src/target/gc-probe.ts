@@ -141,6 +141,27 @@ export function gcTotalsFromPoll(poll: GcPoll): GcTotals {
 	};
 }
 
+/**
+ * Keeps GC totals cumulative across probe losses: when the watchdog removed the probe (the target was
+ * blocked longer than its period, or another session removed it), what the old probe had counted is
+ * carried over and added to what its replacement counts.
+ */
+export class GcTotalsTracker {
+	private carried: GcTotals | null = null;
+	private last: GcTotals | null = null;
+
+	/** `poll` null means the probe is gone: the caller should re-install it (`lost` is true). */
+	update(poll: GcPoll | null): {totals: GcTotals | null; lost: boolean} {
+		if (poll === null) {
+			if (this.last) this.carried = this.carried ? addGcTotals(this.carried, this.last) : this.last;
+			this.last = null;
+			return {totals: this.carried, lost: true};
+		}
+		this.last = gcTotalsFromPoll(poll);
+		return {totals: this.carried ? addGcTotals(this.carried, this.last) : this.last, lost: false};
+	}
+}
+
 /** Adds totals from a probe that was lost (watchdog) to those of its replacement. */
 export function addGcTotals(a: GcTotals, b: GcTotals): GcTotals {
 	return {
