@@ -194,13 +194,13 @@ export function latestTime(history: readonly HistoryEntry[]): number {
 }
 
 function compareGrowth(key: GrowthSortKey): (a: GrowthCandidate, b: GrowthCandidate) => number {
-	const last = (c: GrowthCandidate, xs: number[]) => xs[xs.length - 1] ?? 0;
+	const last = (xs: number[]) => xs[xs.length - 1] ?? 0;
 	switch (key) {
 		case 'score': return (a, b) => b.score - a.score;
 		case 'delta': return (a, b) => b.deltaCount - a.deltaCount;
-		case 'count': return (a, b) => last(b, b.counts) - last(a, a.counts);
+		case 'count': return (a, b) => last(b.counts) - last(a.counts);
 		case 'retained': return (a, b) => (b.retainedSize ?? -1) - (a.retainedSize ?? -1);
-		case 'self': return (a, b) => last(b, b.sizes) - last(a, a.sizes);
+		case 'self': return (a, b) => last(b.sizes) - last(a.sizes);
 		case 'name': return (a, b) => a.name.localeCompare(b.name);
 	}
 }

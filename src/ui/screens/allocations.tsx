@@ -5,7 +5,6 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {AllocationSite} from '../../model/types.js';
-import type {AppState} from '../../session/state.js';
 import {windowStart} from '../components/growth-table.js';
 import {fit, fitEnd, formatBytes, formatLocation, formatSignedBytes} from '../format.js';
 import {useAppState} from '../use-store.js';

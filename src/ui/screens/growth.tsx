@@ -4,7 +4,7 @@
  */
 import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
-import {selectDisplay, selectedGrowthIndex, visibleGrowthRows, type AppState} from '../../session/state.js';
+import {selectDisplay, selectedGrowthIndex, visibleGrowthRows} from '../../session/state.js';
 import {GrowthTable} from '../components/growth-table.js';
 import {Line, clipSegments, type Segment} from '../components/line.js';
 import {formatCount} from '../format.js';

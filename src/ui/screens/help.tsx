@@ -4,7 +4,6 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {AppState} from '../../session/state.js';
 import {fit} from '../format.js';
 import {helpRows} from '../keymap.js';
 import {useAppState} from '../use-store.js';

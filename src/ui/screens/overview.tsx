@@ -5,7 +5,7 @@
 import React, {useMemo} from 'react';
 import {Box} from 'ink';
 import type {GrowthCandidate, MetricsSample} from '../../model/types.js';
-import {latestSample, selectDisplay, selectedGrowthIndex, visibleGrowthRows, type AppState, type DisplayData, type HistoryEntry} from '../../session/state.js';
+import {latestSample, selectDisplay, selectedGrowthIndex, visibleGrowthRows, type DisplayData, type HistoryEntry} from '../../session/state.js';
 import {downsample, perInterval, plotLines, seriesOf, type ChartRun} from '../chart-data.js';
 import {Chart} from '../components/chart.js';
 import {GrowthTable} from '../components/growth-table.js';

@@ -9,7 +9,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {AllocationSite, ClassRetainers, PathStep} from '../../model/types.js';
-import type {AppState, NodeDrill} from '../../session/state.js';
+import type {NodeDrill} from '../../session/state.js';
 import {Line, clipSegments, type Segment} from '../components/line.js';
 import {windowStart} from '../components/growth-table.js';
 import {fit, fitEnd, formatBytes, formatCount, formatLocation, wrapText} from '../format.js';
