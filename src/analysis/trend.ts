@@ -61,11 +61,21 @@ function rssSlope(samples: readonly MetricsSample[]): number | null {
 	return linearFit(valid.map(s => s.t / 1000), valid.map(s => s.rss as number)).slope;
 }
 
+/**
+ * The samples of the last `windowMs`, gaps dropped. Walks back from the end: sessions keep up to
+ * 100k samples and this runs on every tick.
+ */
 function windowed(samples: readonly MetricsSample[], windowMs: number): MetricsSample[] {
-	const valid = samples.filter(s => Number.isFinite(s.t) && Number.isFinite(s.heapUsed));
-	if (valid.length === 0) return [];
-	const end = valid[valid.length - 1]!.t;
-	return valid.filter(s => s.t >= end - windowMs);
+	const out: MetricsSample[] = [];
+	let end: number | null = null;
+	for (let i = samples.length - 1; i >= 0; i--) {
+		const s = samples[i]!;
+		if (!Number.isFinite(s.t) || !Number.isFinite(s.heapUsed)) continue;
+		if (end === null) end = s.t;
+		else if (s.t < end - windowMs) break;
+		out.push(s);
+	}
+	return out.reverse();
 }
 
 export function classifyTrend(samples: MetricsSample[], limits: HeapLimits | null, options: TrendOptions = {}): Trend {
