@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Thin shim: all logic lives in dist/ (built by `npm install` through the prepare script).
-import {main} from '../dist/cli.js';
+// React's development build costs several times more CPU per frame; a monitor on a production
+// host must be cheap, so production mode unless the user asked otherwise.
+process.env.NODE_ENV ??= 'production';
+const {main} = await import('../dist/cli.js');
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -10,8 +10,11 @@ import {describeError} from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
 	const {own, command} = splitCommand(argv);
+	// The one-file bundle has no package.json beside it: the version is baked in at bundle time.
+	const bundledVersion = (globalThis as {__HEAPTOP_VERSION__?: string}).__HEAPTOP_VERSION__;
 	const cli = meow(HELP, {
 		importMeta: import.meta,
+		...(bundledVersion ? {pkg: {name: 'heaptop', version: bundledVersion}} : {}),
 		argv: own,
 		allowUnknownFlags: false,
 		booleanDefault: undefined,

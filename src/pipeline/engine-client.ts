@@ -33,13 +33,20 @@ interface PendingJob {
 	onProgress?: ((p: JobProgress) => void) | undefined;
 }
 
-/** Where the worker's code is: the compiled worker.js next to this file, or this very file when bundled. */
-function workerEntry(): {url: URL; execArgv: string[]} {
-	const bundled = (globalThis as {__HEAPTOP_BUNDLE__?: boolean}).__HEAPTOP_BUNDLE__ === true;
-	if (bundled) return {url: new URL(import.meta.url), execArgv: []};
+/**
+ * How to start the worker: the compiled worker.js next to this file; this very file when bundled
+ * (it contains the worker too); or, when running from TypeScript sources (tests, development), a
+ * small bootstrap that registers tsx inside the worker first, since loader flags don't reach workers.
+ */
+function startWorker(): Worker {
+	const workerData = {heaptopEngine: true};
 	const self = import.meta.url;
-	if (self.endsWith('.ts')) return {url: new URL('./worker.ts', self), execArgv: ['--import', 'tsx']};
-	return {url: new URL('./worker.js', self), execArgv: []};
+	if ((globalThis as {__HEAPTOP_BUNDLE__?: boolean}).__HEAPTOP_BUNDLE__ === true) return new Worker(new URL(self), {workerData});
+	if (!self.endsWith('.ts')) return new Worker(new URL('./worker.js', self), {workerData});
+	const tsx = import.meta.resolve('tsx/esm/api');
+	const entry = new URL('./worker.ts', self).href;
+	const bootstrap = `import(${JSON.stringify(tsx)}).then(m => { m.register(); return import(${JSON.stringify(entry)}); });`;
+	return new Worker(bootstrap, {eval: true, workerData});
 }
 
 export class EngineClient {
@@ -52,8 +59,7 @@ export class EngineClient {
 	private ensureWorker(): Worker {
 		if (this.closed) throw new EngineError('the snapshot engine was shut down', false);
 		if (this.worker) return this.worker;
-		const {url, execArgv} = workerEntry();
-		const worker = new Worker(url, {workerData: {heaptopEngine: true}, execArgv, stdout: false, stderr: false});
+		const worker = startWorker();
 		// An idle worker must not keep heaptop alive; a busy one must (see updateRef).
 		worker.unref();
 		worker.on('message', (message: FromWorker) => this.onMessage(message));
