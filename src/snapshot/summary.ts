@@ -47,7 +47,9 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 	// Hot loop: typed arrays only; the generation bucket is a short binary search over the boundaries.
 	for (let n = 0; n < nodeCount; n++) {
 		const id = nodeId[n]!;
-		if (id > maxNodeId) maxNodeId = id;
+		// Only JS heap objects (odd ids) mark generations: embedder (native) nodes carry huge even ids
+		// that are not allocation-ordered and would swallow every later object into one bucket.
+		if ((id & 1) === 1 && id > maxNodeId) maxNodeId = id;
 		totalSize += nodeSelfSize[n]!;
 		const size = shallowSizes[n]!;
 		if (size === 0) continue;
