@@ -15,7 +15,9 @@
  *   3. too few snapshots (or none):
  *        heap floor growing strongly for long enough              → leak
  *        growing, but weak fit or short observation               → inconclusive
- *        stable or plateau, observed long enough                  → no-leak
+ *        stable, observed long enough                             → no-leak
+ *        plateau                                                  → inconclusive (a cache that filled
+ *          and a leak whose floor a late major GC hid look the same from heapUsed alone)
  *        unknown trend / too short                                → inconclusive
  * "Strongly" = trend shape growing with fit ≥ 0.8 over ≥ 45 s of samples; when the observation time is
  * not given, fit ≥ 0.9.
@@ -66,10 +68,13 @@ export function explainVerdict(input: VerdictInput): VerdictExplained {
 	if (strong) return {verdict: 'leak', reason: `the heap floor keeps growing (${trend!.label}, fit ${trend!.fit.toFixed(2)}); ${why}, so no class is named`};
 	if (!trend || trend.shape === 'unknown') return {verdict: 'inconclusive', reason: `${why} and not enough heap samples`};
 	if (trend.shape === 'growing') return {verdict: 'inconclusive', reason: `the heap floor rises (${trend.label}) but not clearly enough yet; ${why}`};
-	if (observedMs !== undefined && observedMs < SETTLED_MIN_OBSERVED_MS) {
-		return {verdict: 'inconclusive', reason: `the heap looks ${trend.shape} but was watched only ${Math.round(observedMs / 1000)} s; ${why}`};
+	if (trend.shape === 'plateau') {
+		return {verdict: 'inconclusive', reason: `the heap floor rose, then levelled off: a cache filling up or a leak, ${why} to tell`};
 	}
-	return {verdict: 'no-leak', reason: `the heap floor is ${trend.shape === 'plateau' ? 'flat after an initial rise' : 'stable'}; ${why}`};
+	if (observedMs !== undefined && observedMs < SETTLED_MIN_OBSERVED_MS) {
+		return {verdict: 'inconclusive', reason: `the heap looks stable but was watched only ${Math.round(observedMs / 1000)} s; ${why}`};
+	}
+	return {verdict: 'no-leak', reason: `the heap floor is stable; ${why}`};
 }
 
 /** The overall verdict only (see explainVerdict for the rule and a reason). */

@@ -9,6 +9,7 @@ import {v8InternalsRule} from '../../src/analysis/rules/v8-internals.rule.js';
 import {minGrowthRule} from '../../src/analysis/rules/min-growth.rule.js';
 import {notRisingRule} from '../../src/analysis/rules/not-rising.rule.js';
 import {plateauRule} from '../../src/analysis/rules/plateau.rule.js';
+import {rootContainersRule} from '../../src/analysis/rules/root-containers.rule.js';
 import {churnRule} from '../../src/analysis/rules/churn.rule.js';
 import {sustainedGrowthRule} from '../../src/analysis/rules/sustained-growth.rule.js';
 import type {ClassSummary, SnapshotSummary} from '../../src/model/types.js';
@@ -246,6 +247,26 @@ test('rule not-rising: net growth without a consistent rise', () => {
 	assert.equal(notRisingRule.decide(input(series('A', [1000, 2000, 3000, 4000]))), undefined);
 });
 
+test('rule root-containers: roots whose only growth is retained bytes are not findings', () => {
+	const retainedOnly = {bytes: [0, 2 * MB, 4 * MB, 6 * MB], bytesKind: 'retained' as const};
+	assert.equal(rootContainersRule.decide(input(series('global / ', [1, 1, 1, 1], retainedOnly))), 'not-leak');
+	assert.equal(rootContainersRule.decide(input(series('(GC roots)', [1, 1, 1, 1], retainedOnly))), 'not-leak');
+	assert.equal(rootContainersRule.decide(input(series('Module', [40, 40, 40, 40], retainedOnly))), 'not-leak');
+	// a collection holding the leak is not a root: it stays a finding
+	assert.equal(rootContainersRule.decide(input(series('Map', [27, 27, 27, 27], retainedOnly))), undefined);
+	// modules that multiply (a dynamic-require leak) are counted like anything else
+	assert.equal(rootContainersRule.decide(input(series('Module', [40, 140, 240, 340]))), undefined);
+});
+
+test('a cache leak: the cached class ranks first, its Map follows on retained bytes, the global object stays out', () => {
+	const result = rankGrowth(summaries(5, {
+		CachedSession: {alive: (_k, g) => (g === 0 ? 0 : 2000), selfPerObject: 80, retainedPerObject: 400},
+		Map: {alive: (_k, g) => (g === 0 ? 27 : 0), retainedPerObject: null, extraSelf: k => k * 300 * 1024},
+		'global / ': {alive: (_k, g) => (g === 0 ? 1 : 0), extraSelf: k => k * 900 * 1024},
+	}));
+	assert.deepEqual(result.candidates.map(c => c.name), ['CachedSession', 'Map']);
+});
+
 test('rule plateau: rose, then flat over the last steps', () => {
 	assert.equal(plateauRule.decide(input(series('A', [0, 1000, 2000, 3000, 3000, 3010]))), 'not-leak');
 	assert.equal(plateauRule.decide(input(series('A', [0, 1000, 1000], {generations: [1000]}))), 'not-leak');
@@ -268,7 +289,7 @@ test('rule sustained-growth: the catch-all decides leak only for a consistent ri
 });
 
 test('rules run in order and the first decision wins', () => {
-	assert.deepEqual(GROWTH_RULES.map(r => r.id), ['heaptop-own', 'v8-internals', 'min-growth', 'not-rising', 'plateau', 'churn', 'sustained-growth']);
+	assert.deepEqual(GROWTH_RULES.map(r => r.id), ['heaptop-own', 'v8-internals', 'min-growth', 'not-rising', 'root-containers', 'plateau', 'churn', 'sustained-growth']);
 	// "(system)" rising steadily but modestly: the v8-internals veto comes before the leak rule
 	assert.deepEqual(applyRules(input(series('(system)', [1000, 2000, 3000]))), {decision: 'not-leak', ruleId: 'v8-internals'});
 	assert.deepEqual(applyRules(input(series('Session', [1000, 2000, 3000]))), {decision: 'leak', ruleId: 'sustained-growth'});
