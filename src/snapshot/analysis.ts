@@ -59,7 +59,7 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 			if (!tree) {
 				weakMaps ??= WeakMapEdges.forGraph(graph);
 				const essential = computeEssentialEdges(graph, weakMaps);
-				tree = computeDominators(graph, api.retainers(), essential, api.shallowSizes());
+				tree = computeDominators(graph, essential, api.shallowSizes());
 			}
 			return tree;
 		},

@@ -121,6 +121,11 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 	const locations = sortedLocations(graph);
 	if (locations && t.object >= 0) {
 		const located = new Map<string, number>();
+		let lastClass = -1;
+		let lastScript = -1;
+		let lastLine = -1;
+		let lastColumn = -1;
+		let lastKey = 0;
 		// DevTools keeps the last location recorded for a node; locations are sorted by node, so a run of
 		// entries for one node ends with the one that counts.
 		const count = locations.node.length;
@@ -129,7 +134,15 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 			if (i + 1 < count && locations.node[i + 1] === n) continue;
 			if (n >= nodeCount || nodeType[n] !== t.object) continue;
 			const c = nodeKey[n]!;
-			const id = `${locations.scriptId[i]},${locations.line[i]},${locations.column[i]},${c}`;
+			const script = locations.scriptId[i]!;
+			const line = locations.line[i]!;
+			const column = locations.column[i]!;
+			// Instances of one class mostly share one location: skip the string key when it repeats.
+			if (c === lastClass && script === lastScript && line === lastLine && column === lastColumn) {
+				nodeKey[n] = lastKey;
+				continue;
+			}
+			const id = `${script},${line},${column},${c}`;
 			let key = located.get(id);
 			if (key === undefined) {
 				key = classCount + keyClassList.length;
@@ -137,6 +150,11 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 				located.set(id, key);
 			}
 			nodeKey[n] = key;
+			lastClass = c;
+			lastScript = script;
+			lastLine = line;
+			lastColumn = column;
+			lastKey = key;
 		}
 	}
 	const keyCount = classCount + keyClassList.length;

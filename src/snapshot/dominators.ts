@@ -12,8 +12,10 @@
  *
  * Algorithm: Cooper, Harvey & Kennedy, "A Simple, Fast Dominance Algorithm" (2001): an iterative DFS
  * gives a post-order; idoms are refined in reverse post-order until nothing changes (a few passes on
- * heap graphs). All arrays are indexed by post-order number inside the loops (root = n-1), which keeps
- * `intersect` a walk towards larger numbers.
+ * heap graphs). The predecessors are rebuilt as a CSR in post-order space (essential edges only), so
+ * the passes read them sequentially; all loop arrays are indexed by post-order number (root = n-1),
+ * which keeps `intersect` a walk towards larger numbers. Nodes with one retainer are settled after
+ * the first pass. No retainer index is needed (that one is built lazily, for drill-down only).
  *
  * Invariants: dominator[root] === root; for every other node n, dominator[n] !== n, and every path of
  * essential edges from the root to n passes through dominator[n]; retainedSize[n] = shallowSize[n] +
@@ -21,7 +23,6 @@
  */
 import type {HeapGraph} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
-import type {RetainersIndex} from './retainers-index.js';
 import {WeakMapEdges} from './weakmap-edges.js';
 
 export interface DominatorTree {
@@ -91,16 +92,15 @@ export function isEssential(bits: Uint8Array, edge: number): boolean {
 
 const UNDEFINED = 0xffffffff;
 
-export function computeDominators(graph: HeapGraph, retainers: RetainersIndex, essential: Uint8Array, shallowSizes: Float64Array): DominatorTree {
-	const {nodeCount, firstEdge, edgeTo} = graph;
-	const {firstRetainer, retainerEdge, retainerNode} = retainers;
+export function computeDominators(graph: HeapGraph, essential: Uint8Array, shallowSizes: Float64Array): DominatorTree {
+	const {nodeCount, edgeCount, firstEdge, edgeTo} = graph;
 	const n = nodeCount;
 
 	// --- post-order by iterative DFS over essential edges ---------------------------------------
 	const poOf = new Uint32Array(n).fill(UNDEFINED); // also the "visited" mark (VISITING before numbered)
 	const order = new Uint32Array(n); // post-order number → ordinal
-	const stackNode = new Uint32Array(n);
-	const stackCursor = new Uint32Array(n);
+	let stackNode = new Uint32Array(n);
+	let stackCursor = new Uint32Array(n);
 	const VISITING = 0xfffffffe;
 	let next = 0;
 	const dfs = (start: number): void => {
@@ -142,17 +142,10 @@ export function computeDominators(graph: HeapGraph, retainers: RetainersIndex, e
 	// Virtual root children: nodes with no essential retainer (and what they reach), then the rest.
 	const rootChild = new Uint8Array(n);
 	if (next < n - 1) {
+		const hasRetainer = new Uint8Array(n);
+		for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
 		for (let v = 0; v < n; v++) {
-			if (poOf[v] !== UNDEFINED) continue;
-			let orphan = true;
-			for (let s = firstRetainer[v]!, end = firstRetainer[v + 1]!; s < end; s++) {
-				const e = retainerEdge[s]!;
-				if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) {
-					orphan = false;
-					break;
-				}
-			}
-			if (!orphan) continue;
+			if (poOf[v] !== UNDEFINED || hasRetainer[v]) continue;
 			rootChild[v] = 1;
 			dfs(v);
 		}
@@ -166,26 +159,59 @@ export function computeDominators(graph: HeapGraph, retainers: RetainersIndex, e
 	poOf[ROOT_ORDINAL] = next;
 	order[next++] = ROOT_ORDINAL;
 	const rootPo = n - 1;
+	stackNode = stackCursor = new Uint32Array(0); // free before the next allocations
+
+	// --- predecessors in post-order space (count, prefix, fill backwards) ------------------------
+	// Sequential scans in the refinement passes instead of random reads of a retainer index.
+	const firstPred = new Uint32Array(n + 1);
+	let essentialCount = 0;
+	for (let e = 0; e < edgeCount; e++) {
+		if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
+		firstPred[poOf[edgeTo[e]!]!]++;
+		essentialCount++;
+	}
+	for (let i = 0, sum = 0; i < n; i++) {
+		sum += firstPred[i]!;
+		firstPred[i] = sum;
+	}
+	firstPred[n] = essentialCount;
+	const preds = new Uint32Array(essentialCount);
+	for (let v = n - 1; v >= 0; v--) {
+		const from = poOf[v]!;
+		for (let e = firstEdge[v + 1]! - 1, first = firstEdge[v]!; e >= first; e--) {
+			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
+			const to = poOf[edgeTo[e]!]!;
+			const slot = firstPred[to]! - 1;
+			firstPred[to] = slot;
+			preds[slot] = from;
+		}
+	}
 
 	// --- Cooper–Harvey–Kennedy on post-order numbers --------------------------------------------
-	const idom = stackCursor; // reuse: the DFS is done
-	idom.fill(UNDEFINED);
+	// Settled nodes are never revisited: virtual root children (dominated by the root) from the start,
+	// and nodes with a single retainer — most heap nodes — once the first pass has set their only
+	// predecessor (their DFS parent, so already processed) as their dominator.
+	const idom = new Uint32Array(n).fill(UNDEFINED);
+	const settled = new Uint8Array(n); // by post-order number
+	for (let i = 0; i < rootPo; i++) {
+		if (rootChild[order[i]!] === 1) {
+			idom[i] = rootPo;
+			settled[i] = 1;
+		}
+	}
 	idom[rootPo] = rootPo;
-	for (let i = 0; i < rootPo; i++) if (rootChild[order[i]!]) idom[i] = rootPo;
+	settled[rootPo] = 1;
 	let passes = 0;
 	let changed = true;
 	while (changed) {
 		changed = false;
 		passes++;
-		// Reverse post-order: every node after its DFS parent. Hot loop over the retainer CSR.
+		// Reverse post-order: every node after its DFS parent. Hot loop: sequential over preds.
 		for (let i = rootPo - 1; i >= 0; i--) {
-			const w = order[i]!;
-			if (rootChild[w]) continue;
+			if (settled[i] === 1) continue;
 			let newIdom = UNDEFINED;
-			for (let s = firstRetainer[w]!, end = firstRetainer[w + 1]!; s < end; s++) {
-				const e = retainerEdge[s]!;
-				if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-				let p = poOf[retainerNode[s]!]!;
+			for (let s = firstPred[i]!, end = firstPred[i + 1]!; s < end; s++) {
+				let p = preds[s]!;
 				if (idom[p] === UNDEFINED) continue;
 				if (newIdom === UNDEFINED) {
 					newIdom = p;
@@ -198,6 +224,7 @@ export function computeDominators(graph: HeapGraph, retainers: RetainersIndex, e
 				}
 				newIdom = p;
 			}
+			if (firstPred[i + 1]! - firstPred[i]! === 1) settled[i] = 1;
 			if (newIdom !== idom[i]) {
 				idom[i] = newIdom;
 				changed = true;
@@ -206,8 +233,8 @@ export function computeDominators(graph: HeapGraph, retainers: RetainersIndex, e
 	}
 
 	// --- back to ordinals; retained sizes in one post-order sweep -------------------------------
-	const dominator = stackNode; // reuse
-	const retainedSize = Float64Array.from(shallowSizes);
+	const dominator = new Uint32Array(n);
+	const retainedSize = shallowSizes.slice();
 	for (let i = 0; i < rootPo; i++) {
 		const v = order[i]!;
 		const d = order[idom[i]!]!;

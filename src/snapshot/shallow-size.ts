@@ -30,7 +30,7 @@ export function hasUserRoots(graph: HeapGraph): boolean {
 
 export function computeShallowSizes(graph: HeapGraph): Float64Array {
 	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeTo, strings} = graph;
-	const sizes = Float64Array.from(graph.nodeSelfSize);
+	const sizes = graph.nodeSelfSize.slice();
 	if (!hasUserRoots(graph)) return sizes;
 	if (nodeCount >= MULTIPLE_OWNERS) throw new RangeError('Too many nodes for shallow sizes');
 

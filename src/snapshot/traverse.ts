@@ -67,9 +67,16 @@ export function computeShortestPaths(graph: HeapGraph, weakMaps: WeakMapEdges = 
 		return 0;
 	};
 
+	const weak = et.weak;
+	const shortcut = et.shortcut;
+	const internal = et.internal;
+	// Nodes of the current level that still have an unvisited less-preferable edge after pass 0.
+	const deferred = new Uint8Array(nodeCount);
+
 	/**
 	 * Visits the queue from `head` to its end level by level; returns the new tail. Hot loop: typed
-	 * arrays and locals only. Pass 0 takes the preferable edges of the whole level, pass 1 the rest.
+	 * arrays and locals only. Pass 0 takes the preferable edges of the whole level, pass 1 the rest
+	 * (only for nodes pass 0 marked as having some).
 	 */
 	const run = (head: number, tail: number): number => {
 		while (head < tail) {
@@ -77,18 +84,25 @@ export function computeShortestPaths(graph: HeapGraph, weakMaps: WeakMapEdges = 
 			for (let pass = 0; pass < 2; pass++) {
 				for (let q = head; q < levelEnd; q++) {
 					const n = queue[q]!;
+					if (pass === 1) {
+						if (deferred[n] === 0) continue;
+						deferred[n] = 0;
+					}
 					const childDistance = distance[n]! + 1;
 					const special = specialOf(n);
 					for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
 						const type = edgeType[e]!;
-						if (type === et.weak) continue;
-						if (type === et.shortcut && n !== ROOT_ORDINAL) continue;
+						if (type === weak) continue;
+						if (type === shortcut && n !== ROOT_ORDINAL) continue;
 						const to = edgeTo[e]!;
 						if (distance[to] !== NO_DISTANCE) continue;
 						const postponed = postponedEdgeType[type]! | postponedNodeType[nodeType[to]!]!;
-						if (postponed !== pass) continue;
+						if (postponed !== pass) {
+							if (pass === 0) deferred[n] = 1;
+							continue;
+						}
 						if (special !== 0 && skipSpecial(special, e)) continue;
-						if (type === et.internal) {
+						if (type === internal) {
 							const pair = weakMaps.pairOf(edgeName[e]!);
 							if (pair >= 0 && !pendingPairs.delete(pair)) {
 								pendingPairs.add(pair);

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 import {graphFromJson} from '../helpers/reference-loader.js';
 import type {HeapGraph} from '../../src/snapshot/graph.js';
-import {buildRetainers} from '../../src/snapshot/retainers-index.js';
 import {computeClassKeys} from '../../src/snapshot/class-key.js';
 import {computeShallowSizes} from '../../src/snapshot/shallow-size.js';
 import {computeClassRetainedSizes, computeDominators, computeEssentialEdges, isEssential} from '../../src/snapshot/dominators.js';
@@ -11,7 +10,7 @@ import {naiveDominators, randomGraph} from './engine-graphs.js';
 
 function dominate(g: HeapGraph) {
 	const shallow = computeShallowSizes(g);
-	return computeDominators(g, buildRetainers(g), computeEssentialEdges(g), shallow);
+	return computeDominators(g, computeEssentialEdges(g), shallow);
 }
 
 test('diamond, cycle and chain: hand-computed dominators and retained sizes', () => {
@@ -139,7 +138,7 @@ test('per-class retained size counts an instance inside another instance of its 
 	const g = graphFromJson(b.toJson());
 	const keys = computeClassKeys(g);
 	const shallow = computeShallowSizes(g);
-	const tree = computeDominators(g, buildRetainers(g), computeEssentialEdges(g), shallow);
+	const tree = computeDominators(g, computeEssentialEdges(g), shallow);
 	const perKey = computeClassRetainedSizes(tree, keys.nodeKey, keys.keyCount, shallow);
 	const listKey = keys.nodeKey[nodes[0]!]!;
 	const payloadKey = keys.nodeKey[nodes[0]! + 1]!;
