@@ -44,7 +44,7 @@ test('summary: DevTools shallow sizes, listed nodes only, merged same-named clas
 	assert.equal(summary.classes[0]!.name, 'global', 'largest retained size first');
 });
 
-test('summary without retained sizes does not compute dominators and reports null', () => {
+test('summary without retained sizes reports null and sorts by self size', () => {
 	const {g} = sample();
 	const analysis = analyzeGraph(g);
 	const summary = analysis.summary({retained: false});
