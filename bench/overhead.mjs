@@ -2,7 +2,7 @@
 // Target overhead: what watching a busy server with heaptop costs that server.
 //
 //   node bench/overhead.mjs [--duration 10] [--runs 3] [--connections 8] [--driver heaptop|probe]
-//                           [--snapshot-every 30] [--warmup 2] [--only a,b,c,d] [--json-out FILE]
+//                           [--snapshot-every D/2] [--amortise-to 30] [--warmup 2] [--only a,b,c,d] [--json-out FILE]
 //
 // A reference server (bench/lib/ref-server.js, started with --inspect=127.0.0.1:0) is driven by a
 // load generator in its own process (bench/lib/load.mjs: N keep-alive connections, D seconds) in
@@ -10,8 +10,9 @@
 //   a  alone (inspector open, nobody attached)
 //   b  heaptop attached: `heaptop check WS --interval 1s --snapshot-every 0 --no-alloc-sampling`
 //   c  b + allocation sampling at heaptop's default interval (32 KiB)
-//   d  c + background snapshots every --snapshot-every seconds (heaptop takes its first one right after
-//      attaching, so a D-second window holds one; the "per 30 s" column scales the cost to one per 30 s)
+//   d  c + background snapshots every --snapshot-every seconds (default D/2, so that one lands inside the
+//      D-second window: heaptop takes its first one an interval after attaching). The "per 30 s" column
+//      scales the measured cost to one snapshot per 30 s, using the snapshot count heaptop reports.
 // Each run: start the server, warm it up with --warmup seconds of unmeasured load (JIT), attach the
 // watcher, and start the measured load as soon as the server prints "Debugger attached.", so
 // attach-time work is counted.
@@ -47,7 +48,8 @@ export async function runOverheadBench(argv = process.argv.slice(2)) {
 			runs: {type: 'string', default: '3'},
 			connections: {type: 'string', default: '8'},
 			driver: {type: 'string'},
-			'snapshot-every': {type: 'string', default: '30'},
+			'snapshot-every': {type: 'string'},
+			'amortise-to': {type: 'string', default: '30'},
 			warmup: {type: 'string', default: '2'},
 			only: {type: 'string', default: 'a,b,c,d'},
 			'json-out': {type: 'string'},
@@ -55,7 +57,8 @@ export async function runOverheadBench(argv = process.argv.slice(2)) {
 	});
 	const duration = Math.min(600, Math.max(2, Number(values.duration)));
 	const runs = Math.max(1, Number(values.runs));
-	const snapshotEvery = Number(values['snapshot-every']);
+	const snapshotEvery = Number(values['snapshot-every'] ?? Math.max(1, Math.floor(duration / 2)));
+	const amortiseTo = Number(values['amortise-to']);
 	const warmup = Math.max(0, Number(values.warmup));
 	const heaptopBuilt = existsSync(join(ROOT, 'dist', 'cli.js'));
 	const driver = values.driver ?? (heaptopBuilt ? 'heaptop' : 'probe');
@@ -80,8 +83,9 @@ export async function runOverheadBench(argv = process.argv.slice(2)) {
 		const cpuPerK = median(ms.map(m => m.cpuMsPer1k));
 		const rpsRatio = rps / base.rps;
 		const cpuRatio = cpuPerK / base.cpuPerK;
-		// scale (d)'s single snapshot in a D-second window to one per `snapshotEvery` seconds
-		const per30 = key === 'd' && snapshotEvery > duration ? 1 - (1 - rpsRatio) * (duration / snapshotEvery) : null;
+		// scale (d)'s cost for the snapshots it took in a D-second window to one snapshot per `amortiseTo` s
+		const snaps = median(ms.map(m => m.snapshots));
+		const per30 = key === 'd' && snaps > 0 ? 1 - (1 - rpsRatio) * (duration / (snaps * amortiseTo)) : null;
 		return {
 			config: CONFIGS[key].label,
 			rps,
@@ -91,9 +95,10 @@ export async function runOverheadBench(argv = process.argv.slice(2)) {
 			cpuRatio,
 			watcherCpuPct: median(ms.map(m => m.watcherCpuPct)),
 			rpsRatioAmortised: per30,
+			snapshotsInWindow: key === 'd' ? snaps : null,
 		};
 	});
-	const header = ['config', 'req/s', 'req/s ratio', 'server CPU %', 'CPU ms/1k req', 'CPU/req ratio', 'watcher CPU %', `ratio per ${snapshotEvery} s`];
+	const header = ['config', 'req/s', 'req/s ratio', 'server CPU %', 'CPU ms/1k req', 'CPU/req ratio', 'watcher CPU %', `ratio per ${amortiseTo} s`];
 	const cells = rows.map(r => [r.config, fmt(r.rps, 0), fmt(r.rpsRatio, 3), fmt(r.serverCpuPct, 1), fmt(r.cpuMsPer1k, 1), fmt(r.cpuRatio, 3), fmt(r.watcherCpuPct, 1), fmt(r.rpsRatioAmortised, 3)]);
 	console.log(`\nmedians of ${runs}; ratios are against (a); throughput ratio < 1 and CPU ratio > 1 mean cost`);
 	console.log(textTable(header, cells));
@@ -118,7 +123,9 @@ async function runOnce(watch, {duration, warmup, connections, driver, snapshotEv
 			await warm.exited;
 		}
 		if (watch) {
-			const watchSeconds = duration + 4;
+			// the watcher is stopped with SIGINT as soon as the load ends (heaptop then prints its report),
+			// so what it did (e.g. snapshots) happened inside the measured window
+			const watchSeconds = duration + 60;
 			const args =
 				driver === 'heaptop'
 					? [HEAPTOP, 'check', wsUrl, '--interval', '1s', '--duration', `${watchSeconds}s`, '--snapshot-every', watch.snapshots ? `${snapshotEvery}s` : '0', ...(watch.sampling ? [] : ['--no-alloc-sampling']), '--json']
@@ -138,10 +145,13 @@ async function runOnce(watch, {duration, warmup, connections, driver, snapshotEv
 		const result = JSON.parse(load.out.stdout.trim().split('\n').at(-1));
 		const serverCpu = cpu1 - cpu0;
 		let note = '';
+		let snapshots = null;
 		if (watcher) {
+			watcher.child.kill('SIGINT');
 			const {code: wcode} = await Promise.race([watcher.exited, new Promise(r => setTimeout(() => r({code: 'timeout'}), 15_000))]);
 			if (wcode === 'timeout') note = 'watcher did not finish in time';
 			else if (wcode !== 0 && wcode !== 1) note = `watcher exit ${wcode}: ${watcher.out.stderr.trim().split('\n').at(-1) ?? ''}`;
+			else ({note, snapshots} = describeWatcherOutput(watcher.out.stdout));
 		}
 		return {
 			rps: result.rps,
@@ -150,11 +160,25 @@ async function runOnce(watch, {duration, warmup, connections, driver, snapshotEv
 			serverCpuPct: (serverCpu / wall) * 100,
 			cpuMsPer1k: (serverCpu * 1000 * 1000) / Math.max(1, result.requests),
 			watcherCpuPct: wcpu0 != null && wcpu1 != null ? ((wcpu1 - wcpu0) / wall) * 100 : null,
+			snapshots,
 			note,
 		};
 	} finally {
 		await watcher?.stop('SIGINT');
 		await server.stop('SIGTERM');
+	}
+}
+
+/** What the watcher says it did (heaptop's JSON report, or the probe's line), to show the config took effect. */
+function describeWatcherOutput(stdout) {
+	try {
+		const text = stdout.trim();
+		const report = JSON.parse(text.startsWith('{') ? text : text.split('\n').at(-1));
+		if ('snapshotBytes' in report) return {note: `probe: ${report.snapshots} snapshots, ${report.snapshotBytes} bytes`, snapshots: report.snapshots};
+		const snapshots = report.snapshots?.length ?? null;
+		return {note: `heaptop: ${report.samples?.length ?? '?'} samples, ${snapshots ?? '?'} snapshots`, snapshots};
+	} catch {
+		return {note: 'watcher output unreadable', snapshots: null};
 	}
 }
 
