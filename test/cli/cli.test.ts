@@ -100,3 +100,9 @@ function freePort(): Promise<number> {
 		});
 	});
 }
+
+test('the README key table is the keymap (one source for keys, help screen and docs)', async () => {
+	const {keymapMarkdownTable} = await import('../../src/ui/keymap.js');
+	const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+	assert.ok(readme.includes(keymapMarkdownTable()), 'README.md must contain keymapMarkdownTable() verbatim; regenerate the Keys section');
+});
