@@ -44,6 +44,9 @@ const RECENT_ONLY_POINTS = 6;
 /** A rise (or a level change between the first and last third) must stand this many noise spreads clear. */
 const STEP_OVER_NOISE = 3;
 
+/** A drop only counts as "freed by a major GC" this many noise spreads deep (noise must not bend the floor). */
+const FREED_DROP_OVER_NOISE = 5;
+
 export const NOT_ENOUGH_DATA = 'not enough data yet';
 
 interface Fit {slopePerSec: number; r2: number; riseBytes: number}
@@ -83,16 +86,20 @@ export function classifyTrend(samples: MetricsSample[], limits: HeapLimits | nul
 	const rssBytesPerSec = rssSlope(win);
 	const spanMs = win.length > 1 ? win[win.length - 1]!.t - win[0]!.t : 0;
 	const floor = heapFloor(win);
-	const whole = fitPoints(floor.points);
+	// thresholds come from the raw floor; then memory freed later in the window is discounted
+	const level = floor.points.length ? median(floor.points.map(p => p.bytes)) : 0;
+	const meaningful = Math.max(MIN_RISE_BYTES, MIN_RISE_SHARE * level);
+	const clearRise = Math.max(meaningful, STEP_OVER_NOISE * pointNoise(floor.points));
+	const pts = discountLaterFreed(floor.points, Math.max(clearRise, FREED_DROP_OVER_NOISE * pointNoise(floor.points)));
+	const whole = fitPoints(pts);
 	const unknown: Trend = {
 		shape: 'unknown', heapBytesPerSec: whole.slopePerSec, rssBytesPerSec, fit: whole.r2,
 		secondsToHeapLimit: null, label: NOT_ENOUGH_DATA,
 	};
-	if (win.length < (options.minSamples ?? DEFAULT_MIN_SAMPLES) || spanMs < (options.minSpanMs ?? DEFAULT_MIN_SPAN_MS) || floor.points.length < MIN_FLOOR_POINTS) {
+	if (win.length < (options.minSamples ?? DEFAULT_MIN_SAMPLES) || spanMs < (options.minSpanMs ?? DEFAULT_MIN_SPAN_MS) || pts.length < MIN_FLOOR_POINTS) {
 		return unknown;
 	}
 
-	const pts = floor.points;
 	const end = pts[pts.length - 1]!.t;
 	const start = pts[0]!.t;
 	const third = (end - start) / 3;
@@ -100,10 +107,6 @@ export function classifyTrend(samples: MetricsSample[], limits: HeapLimits | nul
 	const firstPts = pickAtLeast(pts.filter(p => p.t <= start + third), pts, 3, 'first');
 	const recent = fitPoints(recentPts);
 
-	const level = median(pts.map(p => p.bytes));
-	const meaningful = Math.max(MIN_RISE_BYTES, MIN_RISE_SHARE * level);
-	const noise = pointNoise(pts);
-	const clearRise = Math.max(meaningful, STEP_OVER_NOISE * noise);
 	const rose = whole.slopePerSec > 0 && whole.riseBytes >= clearRise && whole.r2 >= MIN_FIT;
 	const stillRising = recent.slopePerSec > 0 && recent.slopePerSec >= STILL_RISING_SHARE * whole.slopePerSec;
 	const risingOnlyRecently = recentPts.length >= RECENT_ONLY_POINTS && recent.riseBytes >= clearRise && recent.r2 >= RECENT_ONLY_FIT;
@@ -133,6 +136,28 @@ export function classifyTrend(samples: MetricsSample[], limits: HeapLimits | nul
 function pointNoise(points: readonly FloorPoint[]): number {
 	const diffs = points.slice(1).map((p, i) => Math.abs(p.bytes - points[i]!.bytes));
 	return diffs.length ? median(diffs) / 0.954 : 0;
+}
+
+/**
+ * Memory freed later was not leaked. Without major-GC readings the floor between two major GCs
+ * includes old-generation garbage, which climbs like a leak and then vanishes at the next major GC.
+ * So after each clear drop (at least `clearDrop`), every earlier point is capped at the lowest value
+ * seen after the drop. Small wiggles do not trigger it: capping on noise would bend a flat series
+ * into a rise at its end.
+ */
+export function discountLaterFreed(points: readonly FloorPoint[], clearDrop: number): FloorPoint[] {
+	const out = points.map(p => ({...p}));
+	let lowestAfter = Infinity;
+	let capFromHere = Infinity;
+	for (let i = out.length - 1; i >= 0; i--) {
+		const p = out[i]!;
+		const original = p.bytes;
+		p.bytes = Math.min(p.bytes, capFromHere);
+		lowestAfter = Math.min(lowestAfter, original);
+		const before = points[i - 1];
+		if (before && before.bytes - original >= clearDrop) capFromHere = Math.min(capFromHere, lowestAfter);
+	}
+	return out;
 }
 
 /** The subset, or the first/last `n` points of the whole series when the subset is too thin to fit. */

@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {classifyTrend, NOT_ENOUGH_DATA} from '../../src/analysis/trend.js';
+import {classifyTrend, discountLaterFreed, NOT_ENOUGH_DATA} from '../../src/analysis/trend.js';
 import {gcCycleMs, heapFloor, majorGcFloor, rollingMinFloor} from '../../src/analysis/heap-floor.js';
 import type {HeapLimits, MetricsSample} from '../../src/model/types.js';
 
@@ -58,6 +58,27 @@ test('a plain least-squares fit on heapUsed would be fooled by the sawtooth; the
 	// only three GC cycles: too few floor readings to say anything, and certainly not "growing"
 	assert.equal(classifyTrend(samples.slice(0, 90), limits).shape, 'unknown');
 	assert.ok(Math.abs(gcCycleMs(samples) - 30_000) < 1500);
+});
+
+test('old-generation garbage that climbs and is freed by a late major GC is not growth', () => {
+	// scavenge troughs climb 6 MB over 100 s as garbage is promoted, then one major GC frees it all
+	const samples = series(120, sec => 40 * MB + (sec < 110 ? sec * 60 * 1024 : 0), {noise: 128 * 1024});
+	const trend = classifyTrend(samples, limits);
+	assert.equal(trend.shape, 'stable', trend.label);
+});
+
+test('a leak under a slow old-generation sawtooth is still growing', () => {
+	// true floor +50 KB/s; on top, 6 MB of old-space garbage builds up over each 30 s major-GC cycle
+	const samples = series(180, sec => 40 * MB + sec * 50 * 1024 + (sec % 30) * 200 * 1024, {noise: 64 * 1024});
+	const trend = classifyTrend(samples, limits);
+	assert.equal(trend.shape, 'growing', trend.label);
+	assert.ok(trend.heapBytesPerSec > 25 * 1024 && trend.heapBytesPerSec < 100 * 1024, `${trend.heapBytesPerSec}`);
+});
+
+test('discounting later-freed memory ignores wiggles and caps only across clear drops', () => {
+	const pts = [10, 12, 14, 9, 11, 13, 12.8].map((mb, i) => ({t: i * 1000, bytes: mb * MB}));
+	assert.deepEqual(discountLaterFreed(pts, 2 * MB).map(p => p.bytes / MB), [9, 9, 9, 9, 11, 13, 12.8]);
+	assert.deepEqual(discountLaterFreed(pts, 10 * MB).map(p => p.bytes / MB), [10, 12, 14, 9, 11, 13, 12.8]);
 });
 
 test('growth that levels off is a plateau', () => {
