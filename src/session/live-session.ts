@@ -49,6 +49,8 @@ export interface LiveSessionOptions {
 /** How long a single metrics read may take before the tick counts as a gap (busy target). */
 const READ_TIMEOUT_CAP_MS = 2000;
 const HEAP_LIMITS_EVERY_MS = 15_000;
+/** The allocation view refreshes on its own too, not only after snapshots (a profile read costs ~20 ms). */
+const ALLOCATION_SITES_EVERY_MS = 10_000;
 
 export class LiveSession {
 	readonly engine = new EngineClient();
@@ -61,6 +63,7 @@ export class LiveSession {
 	private snapshotRunning = false;
 	private snapshotTimer: NodeJS.Timeout | null = null;
 	private limitsTimer: NodeJS.Timeout | null = null;
+	private sitesTimer: NodeJS.Timeout | null = null;
 	private lastProfileSites: AllocationSite[] | null = null;
 	private lastProfile: SamplingProfile | null = null;
 	private candidates: GrowthCandidate[] = [];
@@ -113,6 +116,10 @@ export class LiveSession {
 		if (this.options.allocSampling && this.target.info.isNode) {
 			try {
 				await this.target.startAllocationSampling(this.options.samplingIntervalBytes);
+				this.sitesTimer = setInterval(() => {
+					if (!this.snapshotRunning) void this.refreshAllocationSites();
+				}, ALLOCATION_SITES_EVERY_MS);
+				this.sitesTimer.unref();
 			} catch (error) {
 				this.emit({type: 'notice', level: 'warn', text: `allocation sampling is off: ${messageOf(error)}`});
 			}
@@ -147,6 +154,7 @@ export class LiveSession {
 		this.abort.abort();
 		if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
 		if (this.limitsTimer) clearInterval(this.limitsTimer);
+		if (this.sitesTimer) clearInterval(this.sitesTimer);
 		await this.target.close().catch(() => {});
 		await this.engine.close().catch(() => {});
 	}
@@ -298,6 +306,8 @@ export class LiveSession {
 		this.ended = true;
 		this.abort.abort();
 		if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+		if (this.sitesTimer) clearInterval(this.sitesTimer);
+		if (this.limitsTimer) clearInterval(this.limitsTimer);
 		const text = reason.kind === 'exited'
 			? `the target exited${reason.code !== null ? ` with code ${reason.code}` : ''}${reason.signal ? ` (${reason.signal})` : ''}`
 			: `the connection to the target was lost: ${reason.message}`;

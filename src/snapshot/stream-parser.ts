@@ -231,7 +231,7 @@ export class SnapshotParser {
 		return failure;
 	}
 
-	private at(buf: Buffer, i: number): string {
+	private at(_buf: Buffer, i: number): string {
 		return `at byte ${this.consumed + i}`;
 	}
 
@@ -345,7 +345,6 @@ export class SnapshotParser {
 			this.stringState = T_EXPECT;
 			return i + 1;
 		}
-		const layout = this.layout!; // the first key is always "snapshot"
 		this.numValue = 0;
 		this.numState = N_EXPECT;
 		this.field = 0;
