@@ -5,6 +5,27 @@ import {build} from 'esbuild';
 import {readFileSync, statSync} from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+/**
+ * Ink imports react-devtools-core (an optional package we do not ship) only when DEV=true, through a
+ * dynamic import that esbuild inlines. Left external, it would become a static import at the top of
+ * the bundle and fail on every start on a host without node_modules. The stub fails the way a
+ * missing package does, so Ink prints its own "not installed" hint if someone sets DEV=true.
+ */
+const stubDevtools = {
+	name: 'stub-react-devtools-core',
+	setup(b) {
+		b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'heaptop-stub'}));
+		b.onLoad({filter: /.*/, namespace: 'heaptop-stub'}, () => ({
+			contents: "const e = new Error('react-devtools-core is not part of the heaptop bundle'); e.code = 'ERR_MODULE_NOT_FOUND'; throw e;",
+			loader: 'js',
+		}));
+	},
+};
+
+// The demo app cannot be a file beside a one-file bundle: its source travels inside the bundle and
+// src/bundle-main.ts writes it to a private temp folder when the live view starts without a target.
+const demoSource = readFileSync(new URL('../examples/demo-app.js', import.meta.url), 'utf8');
+
 const outfile = new URL('../dist/heaptop.mjs', import.meta.url).pathname;
 
 await build({
@@ -17,8 +38,7 @@ await build({
 	jsx: 'automatic',
 	minify: false,
 	legalComments: 'none',
-	// react-devtools-core is an optional dev-only import of Ink; never needed at run time.
-	external: ['react-devtools-core'],
+	plugins: [stubDevtools],
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
 		js: [
@@ -28,6 +48,7 @@ await build({
 			'const require = __heaptopCreateRequire(import.meta.url);',
 			'globalThis.__HEAPTOP_BUNDLE__ = true;',
 			`globalThis.__HEAPTOP_VERSION__ = ${JSON.stringify(pkg.version)};`,
+			`globalThis.__HEAPTOP_DEMO_SOURCE__ = ${JSON.stringify(demoSource)};`,
 		].join('\n'),
 	},
 	logLevel: 'warning',

@@ -242,6 +242,9 @@ async function attachToSpawned(command: string[], via: 'spawn' | 'demo', options
 
 /** examples/demo-app.js of the heaptop package, wherever this module runs from (src, dist, a bundle). */
 export function demoAppPath(): string {
+	// The one-file bundle has no examples/ beside it; it carries the demo and writes it out itself.
+	const fromBundle = (globalThis as {__HEAPTOP_DEMO_APP__?: () => string}).__HEAPTOP_DEMO_APP__;
+	if (fromBundle) return fromBundle();
 	let dir = dirname(fileURLToPath(import.meta.url));
 	for (let i = 0; i < 6; i++) {
 		const pkg = readFileSafe(join(dir, 'package.json'));
