@@ -45,6 +45,7 @@ const samples = [];
 const t0 = Date.now();
 let done = false;
 heaptop.exited.then(() => (done = true));
+await Promise.race([sleep(sampleEvery * 1000), heaptop.exited]); // skip start-up: the first reading is at t = one period
 while (!done) {
 	const mem = memory(heaptop.pid);
 	const fds = fdCount(heaptop.pid);

@@ -9,7 +9,8 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const TIME_CANDIDATES = ['/usr/bin/time', '/usr/local/bin/gtime', '/opt/homebrew/bin/gtime'];
-export const GNU_TIME = TIME_CANDIDATES.find(p => existsSync(p)) ?? null;
+// HEAPTOP_BENCH_NO_GNU_TIME=1 forces the fallback (to test it where GNU time is installed)
+export const GNU_TIME = process.env.HEAPTOP_BENCH_NO_GNU_TIME ? null : (TIME_CANDIDATES.find(p => existsSync(p)) ?? null);
 const MAXRSS_PRELOAD = fileURLToPath(new URL('./report-maxrss.cjs', import.meta.url));
 
 export function timeToolNote() {
