@@ -8,6 +8,7 @@
  */
 import type {GrowthCandidate, SnapshotSummary, Verdict} from '../model/types.js';
 import {buildClassSeries, seriesStats, type ClassSeries} from './class-series.js';
+import {GENERIC_CLASS_WEIGHT, isGenericClass} from './class-kinds.js';
 import {formatCount, formatSignedBytes} from './format.js';
 import {applyRules, GROWTH_RULES} from './rules/index.js';
 import {churnRule} from './rules/churn.rule.js';
@@ -83,16 +84,18 @@ function toCandidate(input: RuleInput, tentative: boolean): GrowthCandidate {
 /**
  * Higher = more suspicious. Magnitude is logarithmic in both objects and bytes (so neither a flood of
  * tiny objects nor one big array wins outright), scaled by how consistently it rose and by the share
- * of generations that survive (0.6 when unknown).
+ * of generations that survive (0.6 when unknown; not counted when old objects grow in bytes), and
+ * discounted for generic classes (class-kinds.ts).
  */
 export function growthScore(input: RuleInput): number {
 	const {stats} = input;
 	const driver = growthDriver(input) ?? 'count';
 	const consistency = Math.max(0, driver === 'count' ? stats.countConsistency : stats.bytesConsistency);
 	const gens = survivingGenerations(input);
-	const survival = gens ? gens.surviving / gens.total : 0.6;
+	const survival = heldByExistingObjects(input) ? 1 : gens ? gens.surviving / gens.total : 0.6;
 	const magnitude = Math.log10(1 + Math.max(0, stats.deltaCount)) + Math.log10(1 + Math.max(0, stats.deltaBytes) / 1024);
-	return Math.round(consistency * (0.5 + 0.5 * survival) * magnitude * 100) / 100;
+	const specificity = isGenericClass(input.series.name) ? GENERIC_CLASS_WEIGHT : 1;
+	return Math.round(consistency * (0.5 + 0.5 * survival) * magnitude * specificity * 100) / 100;
 }
 
 /** "+4,000 in 4 snapshots, every generation survives" — a few words a person can check. */
@@ -106,7 +109,13 @@ export function growthReason(input: RuleInput): string {
 	return `${head}, ${survivalPhrase(input, series)}`;
 }
 
+/** Bytes-driven growth with (almost) no new objects: existing objects grow; generations say nothing. */
+function heldByExistingObjects(input: RuleInput): boolean {
+	return growthDriver(input) === 'bytes' && (input.stats.deltaCount <= 0 || survivingGenerations(input)?.surviving === 0);
+}
+
 function survivalPhrase(input: RuleInput, series: ClassSeries): string {
+	if (heldByExistingObjects(input)) return 'existing objects hold more and more';
 	const gens = survivingGenerations(input);
 	if (gens) {
 		if (gens.surviving === gens.total) return gens.total === 1 ? 'the previous generation survives' : 'every generation survives';

@@ -144,7 +144,7 @@ test('one old array that keeps getting bigger is found on self bytes, and the ch
 	const grows: ClassModel = {alive: (_k, g) => (g === 0 ? 1 : 0), retainedPerObject: null, extraSelf: k => k * MB};
 	const result = rankGrowth(summaries(5, {Array: grows}));
 	assert.equal(result.verdict, 'leak');
-	assert.match(result.candidates[0]!.reason, /^\+4\.0 MB self in 5 snapshots \(count \+0\)/);
+	assert.equal(result.candidates[0]!.reason, '+4.0 MB self in 5 snapshots (count +0), existing objects hold more and more');
 });
 
 test('bytes weigh in the ranking: a smaller count of heavy objects can outrank a larger count of tiny ones', () => {
@@ -265,6 +265,21 @@ test('a cache leak: the cached class ranks first, its Map follows on retained by
 		'global / ': {alive: (_k, g) => (g === 0 ? 1 : 0), extraSelf: k => k * 900 * 1024},
 	}));
 	assert.deepEqual(result.candidates.map(c => c.name), ['CachedSession', 'Map']);
+	assert.match(result.candidates[1]!.reason, /existing objects hold more and more$/);
+});
+
+test('the app\'s own class outranks the generic strings and arrays it drags along', () => {
+	// as in a real cache leak: each CachedSession holds 4 strings and an Array
+	const result = rankGrowth(summaries(5, {
+		'(string)': {alive: (_k, g) => (g === 0 ? 15_000 : 3200), selfPerObject: 40, retainedPerObject: 40},
+		Array: {alive: (_k, g) => (g === 0 ? 1200 : 800), selfPerObject: 32, retainedPerObject: 100},
+		CachedSession: {alive: (_k, g) => (g === 0 ? 1100 : 800), selfPerObject: 72, retainedPerObject: 400},
+		global: {alive: (_k, g) => (g === 0 ? 2 : 0), extraSelf: k => k * 400 * 1024},
+	}));
+	assert.deepEqual(result.candidates.map(c => c.name), ['CachedSession', '(string)', 'Array']);
+	assert.match(result.reason, /^CachedSession: \+3,200 in 5 snapshots, every generation survives \(and 2 more classes\)$/);
+	// alone, a leak of bare strings still leads
+	assert.equal(rankGrowth(summaries(5, {'(string)': {alive: (_k, g) => (g === 0 ? 100 : 3200)}})).candidates[0]!.name, '(string)');
 });
 
 test('rule plateau: rose, then flat over the last steps', () => {

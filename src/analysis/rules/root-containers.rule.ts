@@ -9,7 +9,7 @@ import {growthDriver, type GrowthRule} from './rule.js';
 const ROOT_CLASSES = new Set(['Window', 'process', 'Module', 'ModuleWrap', 'Environment']);
 
 export function isRootContainer(name: string): boolean {
-	return ROOT_CLASSES.has(name) || name.startsWith('global /') || name.startsWith('Node / ')
+	return ROOT_CLASSES.has(name) || name === 'global' || name.startsWith('global /') || name.startsWith('Node / ')
 		|| /^\((GC roots|Global handles|Handle scope|Stack roots|Internalized strings|Eternal handles|Builtins|Startup object cache|Strong roots|Strong root list|Bootstrapper|Relocatable|Debug|Compilation cache|Extensions|Smi roots|Thread manager|Weak collections|Write barrier|Partial snapshot cache|Unknown|root)\)$/.test(name)
 		|| name === 'C++ roots' || name === 'C++ cross-thread roots';
 }
