@@ -25,7 +25,8 @@ export const HELP = `
     --redact                        with --save-snapshots: replace string values
     --force-snapshot                take snapshots even when the safety gate refuses
     --max-pause-share FRACTION      longest share of time snapshots may pause the
-                                    target (default 0.05)
+                                    target (default 0.05; 0.25 for a process that
+                                    heaptop starts itself)
     --no-alloc-sampling             do not run the sampling heap profiler
     --sampling-interval BYTES       allocation sampling interval (default 32768)
     --allow-remote                  allow attaching to a non-loopback inspector

@@ -69,6 +69,8 @@ export const DEFAULTS = {
 	snapshotEveryCheckMs: 10_000,
 	durationMs: 60_000,
 	maxPauseShare: 0.05,
+	/** a process heaptop started itself is a scenario under test, not production: allow more pause */
+	maxPauseShareOwnProcess: 0.25,
 	samplingIntervalBytes: 32_768,
 } as const;
 
@@ -101,7 +103,8 @@ export function resolveOptions(input: string[], commandArgv: string[], flags: Ra
 	const durationMs = parseDuration(flags.duration ?? '60s', 'duration');
 	if (durationMs <= 0) throw new UsageError('--duration must be longer than 0');
 
-	const maxPauseShare = flags.maxPauseShare ?? DEFAULTS.maxPauseShare;
+	const ownProcess = target?.kind === 'command' || target?.kind === 'demo';
+	const maxPauseShare = flags.maxPauseShare ?? (ownProcess ? DEFAULTS.maxPauseShareOwnProcess : DEFAULTS.maxPauseShare);
 	if (!(maxPauseShare > 0 && maxPauseShare <= 1)) throw new UsageError('--max-pause-share must be a fraction between 0 and 1, e.g. 0.05');
 	const samplingIntervalBytes = flags.samplingInterval ?? DEFAULTS.samplingIntervalBytes;
 	if (!Number.isInteger(samplingIntervalBytes) || samplingIntervalBytes < 256) throw new UsageError('--sampling-interval is in bytes and must be at least 256');

@@ -7,7 +7,7 @@ import type {AllocationSite, ClassRetainers, GrowthCandidate, Trend, Verdict} fr
 import type {Options} from '../options.js';
 import {attachTarget} from '../session/attach-target.js';
 import {LiveSession, type SessionEvent} from '../session/live-session.js';
-import {combineVerdict} from '../analysis/verdict.js';
+import {explainVerdict} from '../analysis/verdict.js';
 import {buildJsonReport} from './report.js';
 import {formatTextReport} from './text-report.js';
 import {writeStdout} from './output.js';
@@ -106,8 +106,11 @@ export async function runCheck(options: Options): Promise<number> {
 
 	const samples = [...session.collectedSamples];
 	const summaries = [...session.collectedSummaries];
-	const verdict = combineVerdict({growth: growthVerdict, trend, snapshotCount: summaries.length, snapshotsEnabled: options.snapshotEveryMs > 0});
-	if (growthReason) notes.unshift(growthReason);
+	const observedMs = samples.length > 1 ? samples.at(-1)!.t - samples[0]!.t : 0;
+	const explained = explainVerdict({growth: growthVerdict, trend, snapshotCount: summaries.length, snapshotsEnabled: options.snapshotEveryMs > 0, observedMs});
+	const verdict = explained.verdict;
+	notes.unshift(explained.reason);
+	if (growthReason && growthReason !== explained.reason) notes.unshift(growthReason);
 	const report = buildJsonReport({verdict, samples, trend, snapshots: summaries, candidates, retainers, allocationSites: sites, notes});
 	await writeStdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatTextReport({report, summaries, retainers, single: false}));
 

@@ -5,14 +5,16 @@
  * Nothing here renders, and the UI never reaches the target except through requests made here.
  */
 import type {AllocationSite, ClassRetainers, GrowthCandidate, HeapLimits, MetricsSample, PathStep, SnapshotJobState, SnapshotSummary, TargetInfo, Trend, Verdict} from '../model/types.js';
-import type {InspectorTarget, SamplingProfile, TargetEndReason} from '../target/target.js';
+import type {GcTotals, InspectorTarget, SamplingProfile, TargetEndReason} from '../target/target.js';
 import {EngineClient} from '../pipeline/engine-client.js';
 import {ensurePrivateDir, runSnapshotJob} from '../pipeline/snapshot-job.js';
 import {startSampler} from '../sampling/sampler.js';
 import {classifyTrend} from '../analysis/trend.js';
 import {rankGrowth} from '../analysis/growth.js';
-import {decideSnapshot, type GateInput} from '../analysis/gate.js';
-import {effectiveInterval} from '../analysis/schedule.js';
+import {decideSnapshot, type GateDecision, type GateInput} from '../analysis/gate.js';
+import {canReadProc, readCgroupMemory} from '../analysis/host-memory.js';
+import {effectiveInterval, recentPauseMs} from '../analysis/schedule.js';
+import {listeningSocketsOfPid} from '../target/discover.js';
 import {buildAllocationSites, sitesForClass} from '../analysis/allocation-sites.js';
 
 export type SessionEvent =
@@ -22,7 +24,9 @@ export type SessionEvent =
 	| {type: 'trend'; trend: Trend}
 	| {type: 'heapLimits'; limits: HeapLimits}
 	| {type: 'snapshotJob'; job: SnapshotJobState}
-	| {type: 'snapshotPlan'; effectiveIntervalMs: number; nextAt: number | null}
+	| {type: 'snapshotPlan'; effectiveIntervalMs: number; nextAt: number | null; baseIntervalMs: number; maxPauseShare: number; lastPauseMs: number | null}
+	/** the memory cgroup limit of a local target (refreshed with the heap limits), for the countdown */
+	| {type: 'memoryLimit'; limit: number; usage: number}
 	| {type: 'snapshotDone'; summary: SnapshotSummary; pauseMs: number}
 	| {type: 'growth'; candidates: GrowthCandidate[]; verdict: Verdict; reason: string}
 	| {type: 'retainers'; retainers: ClassRetainers}
@@ -44,13 +48,23 @@ export interface LiveSessionOptions {
 	explainTop: number;
 	/** keep at most this many samples (the charts and the report read them) */
 	maxSamples: number;
+	/** where /proc and /sys live for the snapshot gate and the cgroup countdown (default "/"; tests use a fake tree) */
+	procRoot?: string;
 }
 
 /** How long a single metrics read may take before the tick counts as a gap (busy target). */
 const READ_TIMEOUT_CAP_MS = 2000;
 const HEAP_LIMITS_EVERY_MS = 15_000;
+/** Every heap snapshot runs this many full (mark-compact) GCs in the target (cdp-facts §3.1). */
+const GCS_FORCED_PER_SNAPSHOT = 2;
+/** How long after a capture to wait for the GC observer to report the snapshot's forced GCs. */
+const FORCED_GC_SETTLE_MS = 1500;
+
+/** GC work heaptop itself caused (snapshots), subtracted from what the samples show. */
+interface GcDiscount {count: number; major: number; pauseMs: number}
 /** The allocation view refreshes on its own too, not only after snapshots (a profile read costs ~20 ms). */
 const ALLOCATION_SITES_EVERY_MS = 10_000;
+const MAX_PROFILE_HISTORY = 8;
 
 export class LiveSession {
 	readonly engine = new EngineClient();
@@ -66,6 +80,8 @@ export class LiveSession {
 	private sitesTimer: NodeJS.Timeout | null = null;
 	private lastProfileSites: AllocationSite[] | null = null;
 	private lastProfile: SamplingProfile | null = null;
+	/** profiles read right after snapshots (oldest first), to correlate site growth with class growth */
+	private readonly snapshotProfiles: Array<{seq: number; profile: SamplingProfile}> = [];
 	private candidates: GrowthCandidate[] = [];
 	private ended = false;
 	/** performance.now() at attach: every `t` of this session counts from here */
@@ -73,6 +89,14 @@ export class LiveSession {
 	private pauseSampler: ((reason: string) => void) | null = null;
 	private resumeSampler: (() => void) | null = null;
 	private stopped: Promise<void> | null = null;
+	/** the target runs on this host and its /proc is ours to read (decided once at start) */
+	private local = false;
+	private readonly gcDiscount: GcDiscount = {count: 0, major: 0, pauseMs: 0};
+	/** heapUsed when the last snapshot was taken (the gate scales its measured cost to today's heap) */
+	private lastSnapshotHeapUsed: number | null = null;
+	/** the last refusal was already announced (one notice per run of refusals, not one per tick) */
+	private refusalAnnounced = false;
+	private blindWarned = false;
 
 	constructor(
 		private readonly target: InspectorTarget,
@@ -96,6 +120,7 @@ export class LiveSession {
 		this.emit({type: 'attached', target: this.target.info});
 		this.target.onEnd(reason => this.onTargetEnd(reason));
 		if (this.options.saveSnapshotsDir) ensurePrivateDir(this.options.saveSnapshotsDir);
+		this.local = await this.isLocalTarget();
 		await this.refreshLimits();
 		this.limitsTimer = setInterval(() => void this.refreshLimits(), HEAP_LIMITS_EVERY_MS);
 		this.limitsTimer.unref();
@@ -163,7 +188,15 @@ export class LiveSession {
 		return Math.round(performance.now() - this.attachedAt);
 	}
 
-	private onSample(sample: MetricsSample): void {
+	private onSample(raw: MetricsSample): void {
+		const d = this.gcDiscount;
+		// the GCs heaptop forced (2 per snapshot) are not the app's: leave them out of what is shown
+		const sample = d.count === 0 ? raw : {
+			...raw,
+			gcCount: Math.max(0, raw.gcCount - d.count),
+			gcMajor: Math.max(0, raw.gcMajor - d.major),
+			gcPauseMs: Math.max(0, raw.gcPauseMs - d.pauseMs),
+		};
 		this.samples.push(sample);
 		if (this.samples.length > this.options.maxSamples) this.samples.splice(0, this.samples.length - this.options.maxSamples);
 		this.emit({type: 'sample', sample});
@@ -178,17 +211,36 @@ export class LiveSession {
 		} catch {
 			// a busy or exiting target: the next refresh tries again
 		}
+		if (this.local && this.target.info.pid !== null) {
+			const cgroup = await readCgroupMemory(this.target.info.pid, this.options.procRoot).catch(() => null);
+			if (cgroup?.limit != null && cgroup.usage !== null) this.emit({type: 'memoryLimit', limit: cgroup.limit, usage: cgroup.usage});
+		}
+	}
+
+	/**
+	 * Is the target's /proc entry really the target? A loopback address is not enough: an SSH tunnel or
+	 * a container's published port is loopback too, and there the target's pid names some unrelated
+	 * local process, whose memory would then vouch for a snapshot. So: a process heaptop found by pid or
+	 * started itself, or one whose /proc shows it listening on the inspector port we talk to.
+	 */
+	private async isLocalTarget(): Promise<boolean> {
+		const {pid, address, attachedVia} = this.target.info;
+		if (pid === null || !isLoopback(address) || !(await canReadProc(pid, this.options.procRoot))) return false;
+		if (attachedVia === 'pid' || attachedVia === 'spawn' || attachedVia === 'demo') return true;
+		const port = Number(/:(\d+)$/.exec(address)?.[1]);
+		return (await listeningSocketsOfPid(pid)).some(s => s.port === port);
 	}
 
 	private scheduleNextSnapshot(baseMs: number): void {
 		if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
 		this.snapshotTimer = null;
 		if (baseMs <= 0 || this.ended) {
-			this.emit({type: 'snapshotPlan', effectiveIntervalMs: 0, nextAt: null});
+			this.emit({type: 'snapshotPlan', effectiveIntervalMs: 0, nextAt: null, baseIntervalMs: 0, maxPauseShare: this.options.maxPauseShare, lastPauseMs: null});
 			return;
 		}
 		const wait = effectiveInterval(baseMs, this.options.maxPauseShare, this.pauses);
-		this.emit({type: 'snapshotPlan', effectiveIntervalMs: wait, nextAt: this.ms() + wait});
+		const lastPauseMs = this.pauses.length > 0 ? recentPauseMs(this.pauses) : null;
+		this.emit({type: 'snapshotPlan', effectiveIntervalMs: wait, nextAt: this.ms() + wait, baseIntervalMs: baseMs, maxPauseShare: this.options.maxPauseShare, lastPauseMs});
 		this.snapshotTimer = setTimeout(() => void this.takeSnapshot(false), wait);
 		this.snapshotTimer.unref();
 	}
@@ -198,10 +250,19 @@ export class LiveSession {
 		this.snapshotRunning = true;
 		try {
 			const gate = await this.gate();
-			if (!gate.allow && !this.options.forceSnapshot) {
+			if (!gate.allow) {
 				this.emit({type: 'snapshotJob', job: {phase: 'gated', reason: gate.reason}});
-				this.emit({type: 'notice', level: 'warn', text: `snapshot skipped: ${gate.reason} (--force-snapshot overrides)`});
+				// the status line shows the reason all along; the notice (and `check`'s report) once per run of refusals
+				if (manual || !this.refusalAnnounced) {
+					this.emit({type: 'notice', level: 'warn', text: `snapshot skipped: ${gate.reason} (--force-snapshot overrides)`});
+				}
+				this.refusalAnnounced = true;
 				return;
+			}
+			this.refusalAnnounced = false;
+			if (gate.headroomBytes === null && !this.blindWarned && !this.options.forceSnapshot) {
+				this.blindWarned = true;
+				this.emit({type: 'notice', level: 'warn', text: `snapshots are taken blind: ${gate.reason}; they stop when the estimated cost grows`});
 			}
 			await this.captureAndAnalyse(manual);
 		} catch (error) {
@@ -217,17 +278,19 @@ export class LiveSession {
 		}
 	}
 
-	private async gate(): Promise<{allow: boolean; reason: string}> {
+	private async gate(): Promise<GateDecision> {
 		const last = this.samples.at(-1);
 		const input: GateInput = {
 			limits: this.limits,
 			heapUsed: last?.heapUsed ?? null,
 			rss: last?.rss ?? null,
 			pid: this.target.info.pid,
-			local: this.target.info.pid !== null && isLoopback(this.target.info.address),
+			local: this.local,
 			lastObjectCount: this.lastObjectCount,
 			lastPauseMs: this.pauses.at(-1) ?? null,
+			lastHeapUsed: this.lastSnapshotHeapUsed,
 			force: this.options.forceSnapshot,
+			root: this.options.procRoot,
 		};
 		return decideSnapshot(input);
 	}
@@ -236,6 +299,9 @@ export class LiveSession {
 		const seq = this.summaries.length;
 		const boundaries = this.generationBoundaries();
 		this.pauseSampler?.('snapshot');
+		const heapBefore = this.samples.at(-1)?.heapUsed ?? null;
+		const gcBefore = await this.readGcTotals();
+		let settling: Promise<void> | null = null;
 		const result = await runSnapshotJob(this.target, this.engine, {
 			seq,
 			t: this.ms(),
@@ -244,15 +310,20 @@ export class LiveSession {
 			saveDir: this.options.saveSnapshotsDir,
 			redact: this.options.redact,
 			onPhase: phase => {
-				// the target is running again as soon as the chunks are all in
-				if (phase.phase !== 'capturing') this.resumeSampler?.();
+				// the target is running again as soon as the chunks are all in; sampling resumes once the
+				// snapshot's own GCs are counted (so no sample shows them before they are discounted)
+				if (phase.phase !== 'capturing' && settling === null) {
+					settling = this.discountForcedGcs(gcBefore).finally(() => this.resumeSampler?.());
+				}
 				this.emit({type: 'snapshotJob', job: phase.phase === 'capturing'
 					? {phase: 'capturing', done: phase.done, total: phase.total}
 					: phase.phase === 'parsing' ? {phase: 'parsing', bytes: phase.bytes} : {phase: 'analysing'}});
 			},
 		});
+		await settling;
 		this.pauses.push(result.pauseMs);
 		this.lastObjectCount = result.objectCount;
+		this.lastSnapshotHeapUsed = heapBefore;
 		this.summaries.push(result.summary);
 		this.emit({type: 'snapshotDone', summary: result.summary, pauseMs: result.pauseMs});
 		this.emit({type: 'snapshotJob', job: {phase: 'idle'}});
@@ -265,7 +336,36 @@ export class LiveSession {
 			const retainers = await this.engine.classRetainers(candidate.name).catch(() => null);
 			if (retainers) this.emit({type: 'retainers', retainers});
 		}
-		await this.refreshAllocationSites();
+		await this.refreshAllocationSites(seq);
+	}
+
+	private async readGcTotals(): Promise<GcTotals | null> {
+		if (this.ended) return null;
+		return (await this.target.readMetrics(READ_TIMEOUT_CAP_MS).catch(() => null))?.gc ?? null;
+	}
+
+	/**
+	 * A snapshot forces two full GCs; the observer in the target reports them a few loop turns after
+	 * the capture. Count them (up to two new major GCs since `before`) into the discount.
+	 */
+	private async discountForcedGcs(before: GcTotals | null): Promise<void> {
+		if (before === null) return;
+		const deadline = performance.now() + FORCED_GC_SETTLE_MS;
+		for (;;) {
+			await new Promise(resolve => setTimeout(resolve, 100));
+			const after = await this.readGcTotals();
+			if (after === null) return;
+			const newMajors = after.major - before.major;
+			if (newMajors >= GCS_FORCED_PER_SNAPSHOT || performance.now() >= deadline) {
+				const forced = Math.min(GCS_FORCED_PER_SNAPSHOT, Math.max(0, newMajors));
+				if (forced === 0) return;
+				this.gcDiscount.count += forced;
+				this.gcDiscount.major += forced;
+				// an app's own major GC in the same window shares the time pro rata
+				this.gcDiscount.pauseMs += Math.max(0, after.majorMs - before.majorMs) * (forced / newMajors);
+				return;
+			}
+		}
 	}
 
 	/**
@@ -282,7 +382,8 @@ export class LiveSession {
 		return out;
 	}
 
-	private async refreshAllocationSites(): Promise<void> {
+	/** @param afterSnapshot the seq of the snapshot just taken, when called right after one */
+	private async refreshAllocationSites(afterSnapshot?: number): Promise<void> {
 		if (!this.options.allocSampling || this.ended || !this.target.info.isNode) return;
 		let profile: SamplingProfile;
 		try {
@@ -293,12 +394,30 @@ export class LiveSession {
 		const sites = buildAllocationSites(profile, {previous: this.lastProfileSites});
 		const byClass: Record<string, AllocationSite[]> = {};
 		for (const candidate of this.candidates.slice(0, 10)) {
-			const found = sitesForClass(candidate.name, profile, {previousProfile: this.lastProfile});
+			const found = sitesForClass(candidate.name, profile, {
+				previousProfile: this.lastProfile,
+				// V8 often inlines a hot constructor so its frame vanishes; then the sites whose live bytes
+				// grew in step with the class across snapshots are the best evidence.
+				history: afterSnapshot === undefined ? null : this.profileHistory(candidate.name, afterSnapshot),
+			});
 			if (found.length > 0) byClass[candidate.name] = found;
 		}
 		this.lastProfileSites = sites;
 		this.lastProfile = profile;
+		if (afterSnapshot !== undefined) {
+			this.snapshotProfiles.push({seq: afterSnapshot, profile});
+			if (this.snapshotProfiles.length > MAX_PROFILE_HISTORY) this.snapshotProfiles.shift();
+		}
 		this.emit({type: 'allocationSites', sites, byClass});
+	}
+
+	private profileHistory(className: string, seq: number): {profiles: SamplingProfile[]; classCounts: number[]} | null {
+		if (this.snapshotProfiles.length === 0) return null;
+		const countAt = (s: number) => this.summaries[s]?.classes.find(c => c.name === className)?.count ?? 0;
+		return {
+			profiles: this.snapshotProfiles.map(p => p.profile),
+			classCounts: [...this.snapshotProfiles.map(p => countAt(p.seq)), countAt(seq)],
+		};
 	}
 
 	private onTargetEnd(reason: TargetEndReason): void {

@@ -63,3 +63,10 @@ test('flag combinations that cannot work are refused', () => {
 	assert.throws(() => resolveOptions(['check', '1'], [], {samplingInterval: 10}), /--sampling-interval/);
 	assert.throws(() => resolveOptions(['check', '1'], [], {interval: '10ms'}), /at least 100ms/);
 });
+
+test('pause budget: 5% for a process we attach to, 25% for one heaptop starts, a flag wins', () => {
+	assert.equal(resolveOptions(['check', '9229'], [], {}).maxPauseShare, 0.05);
+	assert.equal(resolveOptions(['check'], ['node', 'a.js'], {}).maxPauseShare, 0.25);
+	assert.equal(resolveOptions([], [], {}).maxPauseShare, 0.25);
+	assert.equal(resolveOptions(['check'], ['node', 'a.js'], {maxPauseShare: 0.1}).maxPauseShare, 0.1);
+});
