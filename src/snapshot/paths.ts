@@ -43,7 +43,7 @@ const SEPARATOR = ' › ';
 const MAX_DIRECT_RETAINERS = 50;
 
 export class PathLabeler {
-	private readonly nt: Record<'synthetic' | 'closure' | 'object' | 'string' | 'concatenated string' | 'sliced string' | 'number' | 'hidden', number>;
+	private readonly nt: Record<'synthetic' | 'closure' | 'object' | 'string' | 'concatenated string' | 'sliced string' | 'number' | 'regexp' | 'hidden', number>;
 	private readonly et: Record<'context' | 'element' | 'property' | 'internal' | 'hidden' | 'shortcut' | 'weak', number>;
 	private readonly scriptUrls = new Map<number, string | null>();
 	private readonly stringIndexes = new Map<string, number>();
@@ -58,7 +58,7 @@ export class PathLabeler {
 		/** DevTools shallow sizes: instances with 0 are not listed by the Summary, so not sampled */
 		readonly shallowSizes: Float64Array | null = null,
 	) {
-		this.nt = typeIds(graph.nodeTypeNames, ['synthetic', 'closure', 'object', 'string', 'concatenated string', 'sliced string', 'number', 'hidden'] as const);
+		this.nt = typeIds(graph.nodeTypeNames, ['synthetic', 'closure', 'object', 'string', 'concatenated string', 'sliced string', 'number', 'regexp', 'hidden'] as const);
 		this.et = typeIds(graph.edgeTypeNames, ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'] as const);
 		this.contextName = graph.strings.indexOf('system / Context');
 		this.nativeContextName = graph.strings.indexOf('system / NativeContext');
@@ -98,10 +98,13 @@ export class PathLabeler {
 		return type === this.nt.string || type === this.nt['concatenated string'] || type === this.nt['sliced string'];
 	}
 
-	/** PathStep.node: the class for objects, the function name for closures, never a string's value. */
+	/**
+	 * PathStep.node: the class for objects, the function name for closures, never a value: strings,
+	 * numbers, RegExps (a snapshot names a RegExp by its source) and the like read as their class.
+	 */
 	private displayNode(node: number): string {
 		const type = this.graph.nodeType[node];
-		if (this.isStringNode(node) || type === this.nt.object) return this.className(node);
+		if (this.isStringNode(node) || type === this.nt.object || type === this.nt.regexp || type === this.nt.number) return this.className(node);
 		if (type === this.nt.closure) return nodeNameText(this.graph, node) || '(anonymous)';
 		return nodeNameText(this.graph, node);
 	}

@@ -4,9 +4,13 @@
  * graph shape, class names and property names stay. Streams through a small buffer; never builds the
  * file as one string.
  *
- * Redaction replaces the names of value-carrying nodes (strings of every kind, numbers captured as
- * values, regexp sources). V8 interns its string table, so a value that is also spelled as a property
- * name somewhere is replaced there too: secrets win over fidelity.
+ * Redaction points the names of value-carrying nodes (strings of every kind, numbers captured as
+ * values, regexp sources) at one "<redacted>" string and blanks every table entry nothing else uses.
+ * The snapshot's string table is shared by values and by names (a class "Map" and the string value
+ * "Map" are one entry), so the entries themselves are not overwritten: that would rename classes and
+ * properties. What stays is what the reports show too: class, function, variable and property names.
+ * Symbol descriptions are values spelled into edge names ("<symbol DESCRIPTION>"); they become
+ * "<symbol #N>", one N per distinct description, so objects keep their shape names and grouping.
  */
 import {closeSync, openSync, writeSync} from 'node:fs';
 import type {HeapGraph} from './graph.js';
@@ -19,7 +23,8 @@ export function writeSnapshotFile(graph: HeapGraph, path: string, options: {reda
 	const fd = openSync(path, 'w', 0o600);
 	const out = new BufferedWriter(fd);
 	try {
-		const strings = options.redactValues ? redactedStrings(graph) : graph.strings;
+		const redaction = options.redactValues ? redact(graph) : null;
+		const strings = redaction ? redaction.strings : graph.strings;
 		const meta = {
 			node_fields: NODE_FIELDS,
 			node_types: [[...graph.nodeTypeNames], 'string', 'number', 'number', 'number', 'number', 'number'],
@@ -36,7 +41,9 @@ export function writeSnapshotFile(graph: HeapGraph, path: string, options: {reda
 		const nfc = NODE_FIELDS.length;
 		for (let n = 0; n < graph.nodeCount; n++) {
 			const edges = graph.firstEdge[n + 1]! - graph.firstEdge[n]!;
-			out.write(`${n ? ',\n' : ''}${graph.nodeType[n]},${graph.nodeName[n]},${graph.nodeId[n]},${graph.nodeSelfSize[n]},${edges},0,0`);
+			const type = graph.nodeType[n]!;
+			const name = redaction && redaction.valueType[type] ? redaction.redactedName : graph.nodeName[n];
+			out.write(`${n ? ',\n' : ''}${type},${name},${graph.nodeId[n]},${graph.nodeSelfSize[n]},${edges},0,0`);
 		}
 		out.write('],\n"edges":[');
 		for (let e = 0; e < graph.edgeCount; e++) {
@@ -58,16 +65,42 @@ export function writeSnapshotFile(graph: HeapGraph, path: string, options: {reda
 	}
 }
 
-function redactedStrings(graph: HeapGraph): string[] {
-	const strings = [...graph.strings];
-	const valueTypes = new Set<number>();
+interface Redaction {
+	/** the string table to write: names kept, values gone */
+	strings: string[];
+	/** per node type id: 1 when its nodes' names are values */
+	valueType: Uint8Array;
+	/** the table index every value node is written with */
+	redactedName: number;
+}
+
+function redact(graph: HeapGraph): Redaction {
+	const valueType = new Uint8Array(graph.nodeTypeNames.length);
 	graph.nodeTypeNames.forEach((name, id) => {
-		if (VALUE_NODE_TYPES.has(name)) valueTypes.add(id);
+		if (VALUE_NODE_TYPES.has(name)) valueType[id] = 1;
 	});
+	// Element and hidden edges carry an index, not a string-table entry.
+	const indexEdge = new Uint8Array(graph.edgeTypeNames.length);
+	graph.edgeTypeNames.forEach((name, id) => {
+		if (name === 'element' || name === 'hidden') indexEdge[id] = 1;
+	});
+	const keep = new Uint8Array(graph.strings.length);
 	for (let n = 0; n < graph.nodeCount; n++) {
-		if (valueTypes.has(graph.nodeType[n]!)) strings[graph.nodeName[n]!] = REDACTED;
+		if (!valueType[graph.nodeType[n]!]) keep[graph.nodeName[n]!] = 1;
 	}
-	return strings;
+	for (let e = 0; e < graph.edgeCount; e++) {
+		if (!indexEdge[graph.edgeType[e]!]) keep[graph.edgeName[e]!] = 1;
+	}
+	const strings = new Array<string>(graph.strings.length + 1);
+	let symbols = 0;
+	for (let i = 0; i < graph.strings.length; i++) {
+		const text = graph.strings[i]!;
+		if (!keep[i]) strings[i] = '';
+		else if (text.startsWith('<symbol ') && text.endsWith('>')) strings[i] = `<symbol #${++symbols}>`;
+		else strings[i] = text;
+	}
+	strings[graph.strings.length] = REDACTED;
+	return {strings, valueType, redactedName: graph.strings.length};
 }
 
 /** Collects small writes into 1 MiB blocks: one syscall per block instead of one per number. */
