@@ -59,6 +59,9 @@ export async function runTui(options: Options): Promise<number> {
 	process.on('unhandledRejection', onCrash);
 
 	const offIntent = store.onIntent(intent => void handleIntent(intent, store, session, retainersCache, quit));
+	// Test hook (test/integration/cleanup.test.ts): a crash inside the live view must still detach.
+	const crashAfterMs = Number(process.env.HEAPTOP_TEST_CRASH_AFTER_MS);
+	if (crashAfterMs > 0) setTimeout(() => { throw new Error('HEAPTOP_TEST_CRASH_AFTER_MS: simulated crash'); }, crashAfterMs).unref();
 	try {
 		await session.start();
 		await app.waitUntilExit();
@@ -132,8 +135,12 @@ export function applyEvent(store: Store, event: SessionEvent, cache: Map<string,
 			store.dispatch({type: 'snapshotPlanChanged', plan: {gateMessage: event.job.phase === 'gated' ? event.job.reason : null}});
 			return;
 		case 'snapshotPlan':
-			store.dispatch({type: 'snapshotPlanChanged', plan: {intervalMs: event.effectiveIntervalMs || null, nextAtMs: event.nextAt}});
+			store.dispatch({type: 'snapshotPlanChanged', plan: {
+				intervalMs: event.effectiveIntervalMs || null, nextAtMs: event.nextAt,
+				baseIntervalMs: event.baseIntervalMs || null, maxPauseShare: event.maxPauseShare, lastPauseMs: event.lastPauseMs,
+			}});
 			return;
+		case 'memoryLimit': store.dispatch({type: 'memoryLimitUpdated', limit: {limit: event.limit, usage: event.usage}}); return;
 		case 'snapshotDone':
 			// paths belong to one graph: a new snapshot makes the cached ones stale
 			cache.clear();

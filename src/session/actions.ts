@@ -19,7 +19,7 @@ import type {
 	Trend,
 	Verdict,
 } from '../model/types.js';
-import type {GrowthSortKey, NonHelpScreen, NoticeLevel, SnapshotPlan} from './state.js';
+import type {GrowthSortKey, MemoryLimit, NonHelpScreen, NoticeLevel, SnapshotPlan} from './state.js';
 
 export type DataAction =
 	| {type: 'attached'; target: TargetInfo}
@@ -28,6 +28,7 @@ export type DataAction =
 	| {type: 'gapMarked'; t: number}
 	| {type: 'trendUpdated'; trend: Trend}
 	| {type: 'heapLimitsUpdated'; limits: HeapLimits}
+	| {type: 'memoryLimitUpdated'; limit: MemoryLimit}
 	| {type: 'snapshotJobChanged'; job: SnapshotJobState}
 	| {type: 'snapshotPlanChanged'; plan: Partial<SnapshotPlan>}
 	| {type: 'snapshotCompleted'; summary: SnapshotSummary}

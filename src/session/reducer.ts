@@ -36,6 +36,8 @@ export function reducer(state: AppState, action: Action): AppState {
 			return {...state, trend: action.trend};
 		case 'heapLimitsUpdated':
 			return {...state, heapLimits: action.limits};
+		case 'memoryLimitUpdated':
+			return {...state, memoryLimit: action.limit};
 		case 'snapshotJobChanged':
 			return {...state, snapshotJob: action.job};
 		case 'snapshotPlanChanged':

@@ -52,6 +52,17 @@ export interface SnapshotPlan {
 	nextAtMs: number | null;
 	/** why snapshots are held back (heap too close to its limit, pause budget spent, …), null when not */
 	gateMessage: string | null;
+	/** the period the user asked for; the effective one is longer when pauses would exceed the budget */
+	baseIntervalMs?: number | null;
+	/** --max-pause-share, and the pause that sets the pace (largest recent), for the status line */
+	maxPauseShare?: number;
+	lastPauseMs?: number | null;
+}
+
+/** The memory cgroup limit of a local target and what its cgroup uses (bytes), for the countdown. */
+export interface MemoryLimit {
+	limit: number;
+	usage: number;
 }
 
 export type Loadable<T> =
@@ -110,6 +121,8 @@ export interface AppState extends DisplayData {
 	historyCapacity: number;
 	snapshotJob: SnapshotJobState;
 	snapshotPlan: SnapshotPlan;
+	/** null when the target is remote or has no memory cgroup limit */
+	memoryLimit: MemoryLimit | null;
 	/** retaining-path clusters of the class on the retainers screen */
 	retainers: {className: string; data: Loadable<ClassRetainers>} | null;
 	/** second-level drill: stack of objects whose own retainers were asked for, innermost last */
@@ -143,6 +156,7 @@ export function initialState(overrides: Partial<AppState> = {}): AppState {
 		heapLimits: null,
 		snapshotJob: {phase: 'idle'},
 		snapshotPlan: {intervalMs: null, nextAtMs: null, gateMessage: null},
+		memoryLimit: null,
 		snapshots: [],
 		growth: [],
 		verdict: null,

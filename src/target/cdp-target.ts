@@ -28,6 +28,7 @@ import {
 } from './gc-probe.js';
 import type {OwnedProcess} from './spawn.js';
 import {withTimeout} from './timeout.js';
+import {MAX_PROFILE_DEPTH, MAX_PROFILE_NODES, ProtocolDataError, boundedProfile, checkedGcPoll, checkedMetricsRow} from './untrusted.js';
 
 export interface CdpConnectOptions {
 	webSocketUrl: string;
@@ -197,7 +198,10 @@ export class CdpTarget implements InspectorTarget {
 
 	async heapLimits(timeoutMs: number): Promise<HeapLimits> {
 		if (!this.info.isNode) throw new UnsupportedError('heap limits are only available from Node.js targets');
-		const [heapSizeLimit, totalAvailableSize, usedHeapSize, totalHeapSize] = await this.evaluate<number[]>(HEAP_LIMITS_SOURCE, timeoutMs, 'reading heap limits', true);
+		const row = await this.evaluate<unknown>(HEAP_LIMITS_SOURCE, timeoutMs, 'reading heap limits', true);
+		const valid = Array.isArray(row) && row.length === 4 && row.every(v => typeof v === 'number' && Number.isFinite(v) && v >= 0);
+		if (!valid) throw new ProtocolDataError('the target reported heap limits that are not byte counts');
+		const [heapSizeLimit, totalAvailableSize, usedHeapSize, totalHeapSize] = row as number[];
 		return {heapSizeLimit: heapSizeLimit!, totalAvailableSize: totalAvailableSize!, usedHeapSize: usedHeapSize!, totalHeapSize: totalHeapSize!};
 	}
 
@@ -208,8 +212,12 @@ export class CdpTarget implements InspectorTarget {
 		// A throwing callback must not throw inside CRI's socket handler (that would crash heaptop);
 		// keep the first failure and report it when V8 is done.
 		let callbackError: unknown = null;
-		const chunkListener = ({chunk}: {chunk: string}) => {
+		const chunkListener = ({chunk}: {chunk: unknown}) => {
 			if (callbackError !== null) return;
+			if (typeof chunk !== 'string') {
+				callbackError = new ProtocolDataError('the target sent a heap snapshot chunk that is not text');
+				return;
+			}
 			try {
 				onChunk(chunk);
 			} catch (error) {
@@ -244,8 +252,10 @@ export class CdpTarget implements InspectorTarget {
 	}
 
 	async getAllocationProfile(): Promise<SamplingProfile> {
-		const {profile} = await this.send('HeapProfiler.getSamplingProfile', {}, 30_000, 'HeapProfiler.getSamplingProfile');
-		return profile as SamplingProfile;
+		const reply = await this.send('HeapProfiler.getSamplingProfile', {}, 30_000, 'HeapProfiler.getSamplingProfile');
+		const {profile, truncated} = boundedProfile(reply?.profile);
+		if (truncated) this.options.log?.(`the allocation profile was cut to ${MAX_PROFILE_NODES} nodes / ${MAX_PROFILE_DEPTH} levels`);
+		return profile;
 	}
 
 	async stopAllocationSampling(): Promise<void> {
@@ -334,14 +344,15 @@ export class CdpTarget implements InspectorTarget {
 
 	private async fetchMetrics(): Promise<RawMetrics> {
 		if (this.info.isNode) {
-			const row = await this.evaluate<[number, number, number, number, number, GcPoll | null] | null>(METRICS_SOURCE, 0, 'reading metrics');
+			const row = checkedMetricsRow(await this.evaluate<unknown>(METRICS_SOURCE, 0, 'reading metrics'));
 			if (row !== null) {
 				const [heapUsed, heapTotal, rss, external, arrayBuffers, poll] = row;
-				return {heapUsed, heapTotal, rss, external, arrayBuffers, gc: this.gcFromPoll(poll)};
+				return {heapUsed, heapTotal, rss, external, arrayBuffers, gc: this.gcFromPoll(checkedGcPoll<GcPoll>(poll))};
 			}
 		}
 		const usage = await this.send('Runtime.getHeapUsage', {}, 0, 'Runtime.getHeapUsage');
-		return {heapUsed: usage.usedSize, heapTotal: usage.totalSize, rss: null, external: null, arrayBuffers: null, gc: null};
+		const [heapUsed, heapTotal] = checkedMetricsRow([usage?.usedSize, usage?.totalSize, null, null, null, null])!;
+		return {heapUsed, heapTotal, rss: null, external: null, arrayBuffers: null, gc: null};
 	}
 
 	private gcFromPoll(poll: GcPoll | null): GcTotals | null {

@@ -56,9 +56,21 @@ export function snapshotStatusText(job: SnapshotJobState, plan: SnapshotPlan, no
 		case 'idle':
 			if (ended) return 'target ended';
 			if (plan.gateMessage) return `snapshot held: ${plan.gateMessage}`;
-			if (plan.nextAtMs !== null) return `next snapshot in ${formatDuration(Math.max(0, plan.nextAtMs - now))}`;
+			if (plan.nextAtMs !== null) return `next snapshot in ${formatDuration(Math.max(0, plan.nextAtMs - now))}${cadenceText(plan)}`;
 			return plan.intervalMs === null ? 'snapshots on demand (s)' : 'snapshot pending';
 	}
+}
+
+/**
+ * "", or when pauses stretched the period: " (every 1m 20s, not 30 s: 4.0 s pauses ≤ 5 %)" — the period
+ * the target actually gets and why it is not the one asked for. Nothing when it is as asked (room
+ * on this line goes to the latest notice).
+ */
+export function cadenceText(plan: SnapshotPlan): string {
+	const base = plan.baseIntervalMs ?? null;
+	if (plan.intervalMs === null || base === null || plan.intervalMs <= base || plan.lastPauseMs == null || plan.maxPauseShare === undefined) return '';
+	const share = `${+(plan.maxPauseShare * 100).toFixed(1)} %`;
+	return ` (every ${formatDuration(plan.intervalMs)}, not ${formatDuration(base)}: ${(plan.lastPauseMs / 1000).toFixed(1)} s pauses ≤ ${share})`;
 }
 
 function jobColor(job: SnapshotJobState, theme: Theme) {

@@ -4,8 +4,8 @@
  */
 import React, {useMemo} from 'react';
 import {Box} from 'ink';
-import type {GrowthCandidate, MetricsSample} from '../../model/types.js';
-import {latestSample, selectDisplay, selectedGrowthIndex, visibleGrowthRows, type DisplayData, type HistoryEntry} from '../../session/state.js';
+import type {GrowthCandidate, MetricsSample, Trend} from '../../model/types.js';
+import {latestSample, selectDisplay, selectedGrowthIndex, visibleGrowthRows, type DisplayData, type HistoryEntry, type MemoryLimit} from '../../session/state.js';
 import {downsample, perInterval, plotLines, seriesOf, type ChartRun} from '../chart-data.js';
 import {Chart} from '../components/chart.js';
 import {GrowthTable} from '../components/growth-table.js';
@@ -72,13 +72,15 @@ function heapTitle(display: DisplayData, latest: MetricsSample | null, theme: Th
 		if (trend.shape === 'growing' && trend.secondsToHeapLimit !== null) {
 			segments.push({text: ` │ limit in ~${formatDuration(trend.secondsToHeapLimit * 1000)}`, color: theme.bad});
 		}
+		// how well a straight line explains the floor: a countdown from a poor fit is a rough guess
+		if (trend.shape === 'growing' || trend.shape === 'plateau') segments.push({text: ` · fit ${trend.fit.toFixed(2)}`, color: theme.muted});
 	}
 	if (latest.heapAfterLastMajorGc !== null) segments.push({text: ` · after GC ${formatBytes(latest.heapAfterLastMajorGc)}`});
 	if (display.heapLimits) segments.push({text: ` · limit ${formatBytes(display.heapLimits.heapSizeLimit)}`});
 	return segments;
 }
 
-function rssTitle(latest: MetricsSample | null, display: DisplayData, theme: Theme): Segment[] {
+function rssTitle(latest: MetricsSample | null, display: DisplayData, memoryLimit: MemoryLimit | null, theme: Theme): Segment[] {
 	const segments: Segment[] = [{text: 'RSS ', bold: true, color: theme.rss}];
 	if (!latest) return segments;
 	if (latest.rss === null) return [...segments, {text: 'n/a (the target does not report it)'}];
@@ -87,7 +89,19 @@ function rssTitle(latest: MetricsSample | null, display: DisplayData, theme: The
 	if (latest.external !== null) segments.push({text: `  external ${formatBytes(latest.external)}`});
 	if (latest.arrayBuffers !== null) segments.push({text: `  buffers ${formatBytes(latest.arrayBuffers)}`});
 	if (display.trend?.rssBytesPerSec != null) segments.push({text: `  │ ${formatRate(display.trend.rssBytesPerSec)}`});
+	const toCgroup = secondsToMemoryLimit(memoryLimit, display.trend);
+	if (toCgroup !== null) segments.push({text: ` │ cgroup limit ${formatBytes(memoryLimit!.limit)} in ~${formatDuration(toCgroup * 1000)}`, color: theme.bad});
+	else if (memoryLimit) segments.push({text: `  cgroup ${formatBytes(memoryLimit.usage)} of ${formatBytes(memoryLimit.limit)}`});
 	return segments;
+}
+
+/**
+ * Seconds until the target's cgroup runs out of memory at the current RSS slope, or null when it is
+ * not growing (or there is no limit). The whole cgroup's usage counts: other processes in it share the limit.
+ */
+export function secondsToMemoryLimit(memoryLimit: MemoryLimit | null, trend: Trend | null): number | null {
+	if (!memoryLimit || !trend || trend.shape !== 'growing' || trend.rssBytesPerSec === null || !(trend.rssBytesPerSec > 0)) return null;
+	return Math.max(0, (memoryLimit.limit - memoryLimit.usage) / trend.rssBytesPerSec);
 }
 
 function gcTitle(history: readonly HistoryEntry[], latest: MetricsSample | null, theme: Theme): Segment[] {
@@ -122,7 +136,7 @@ export function OverviewScreen({width, height}: {width: number; height: number})
 		<Box flexDirection="column" height={height} overflow="hidden">
 			<Line segments={clipSegments([...heapTitle(display, latest, theme), {text: `  (${windowText})`, color: theme.muted}], width)} />
 			<Chart lines={charts.heap} colors={[theme.heapTotal, theme.heapUsed]} height={layout.heap} />
-			{layout.rss > 0 && <Line segments={clipSegments(rssTitle(latest, display, theme), width)} />}
+			{layout.rss > 0 && <Line segments={clipSegments(rssTitle(latest, display, state.memoryLimit, theme), width)} />}
 			{layout.rss > 0 && <Chart lines={charts.rss} colors={[theme.rss]} height={layout.rss} />}
 			{layout.gc > 0 && <Line segments={clipSegments(gcTitle(history, latest, theme), width)} />}
 			{layout.gc > 0 && <Chart lines={charts.gc} colors={[theme.gc]} height={layout.gc} />}
