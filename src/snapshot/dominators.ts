@@ -10,12 +10,12 @@
  * Nodes not reached from the root over essential edges hang off the root: first those with no
  * essential retainer at all (and what they reach), then any remaining ones individually.
  *
- * Algorithm: Cooper, Harvey & Kennedy, "A Simple, Fast Dominance Algorithm" (2001): an iterative DFS
- * gives a post-order; idoms are refined in reverse post-order until nothing changes (a few passes on
- * heap graphs). The predecessors are rebuilt as a CSR in post-order space (essential edges only), so
- * the passes read them sequentially; all loop arrays are indexed by post-order number (root = n-1),
- * which keeps `intersect` a walk towards larger numbers. Nodes with one retainer are settled after
- * the first pass. No retainer index is needed (that one is built lazily, for drill-down only).
+ * Algorithm: Lengauer & Tarjan (1979), the simple version with path compression: an iterative DFS
+ * numbers the nodes in preorder, semidominators are computed in reverse preorder, then idoms. The
+ * predecessors are rebuilt as a CSR in preorder space (essential edges only); all loop arrays are
+ * indexed by preorder number (root = 0). No retainer index is needed (that one is built lazily, for
+ * drill-down only). (An iterative Cooper–Harvey–Kennedy refinement was used before; it needs one pass
+ * per element of a circular linked list, which Node's timer lists are.)
  *
  * Invariants: dominator[root] === root; for every other node n, dominator[n] !== n, and every path of
  * essential edges from the root to n passes through dominator[n]; retainedSize[n] = shallowSize[n] +
@@ -30,7 +30,7 @@ export interface DominatorTree {
 	readonly dominator: Uint32Array;
 	/** retained size per node ordinal (DevTools shallow sizes summed over the dominator subtree) */
 	readonly retainedSize: Float64Array;
-	/** how many refinement passes the algorithm needed (for benchmarks) */
+	/** refinement passes over the graph (always 1: Lengauer–Tarjan needs no iteration; kept for benchmarks) */
 	readonly passes: number;
 }
 
@@ -90,159 +90,145 @@ export function isEssential(bits: Uint8Array, edge: number): boolean {
 	return ((bits[edge >>> 3]! >>> (edge & 7)) & 1) === 1;
 }
 
-const UNDEFINED = 0xffffffff;
+const NONE = 0xffffffff;
 
 export function computeDominators(graph: HeapGraph, essential: Uint8Array, shallowSizes: Float64Array): DominatorTree {
 	const {nodeCount, edgeCount, firstEdge, edgeTo} = graph;
 	const n = nodeCount;
+	const isEss = (e: number) => ((essential[e >>> 3]! >>> (e & 7)) & 1) === 1;
 
-	// --- post-order by iterative DFS over essential edges ---------------------------------------
-	const poOf = new Uint32Array(n).fill(UNDEFINED); // also the "visited" mark (VISITING before numbered)
-	const order = new Uint32Array(n); // post-order number → ordinal
-	let stackNode = new Uint32Array(n);
-	let stackCursor = new Uint32Array(n);
-	const VISITING = 0xfffffffe;
+	// --- DFS preorder over essential edges (numbers: root = 0) ----------------------------------
+	const preOf = new Uint32Array(n).fill(NONE); // ordinal → preorder number
+	const vertex = new Uint32Array(n); // preorder number → ordinal
+	const parent = new Uint32Array(n); // DFS-tree parent, by preorder number
+	const rootChild = new Uint8Array(n); // by preorder number: hangs off the root (virtual edge)
+	const stackNode = new Uint32Array(n);
+	const stackCursor = new Uint32Array(n);
 	let next = 0;
-	const dfs = (start: number): void => {
+	const visit = (v: number, parentNo: number, virtual: boolean): number => {
+		const no = next++;
+		preOf[v] = no;
+		vertex[no] = v;
+		parent[no] = parentNo;
+		if (virtual) rootChild[no] = 1;
+		return no;
+	};
+	/** Iterative DFS from `start` (already numbered); `allVirtual`: everything found hangs off the root. */
+	const dfs = (start: number, allVirtual: boolean): void => {
 		let top = 0;
 		stackNode[0] = start;
 		stackCursor[0] = firstEdge[start]!;
-		poOf[start] = VISITING;
 		while (top >= 0) {
 			const v = stackNode[top]!;
-			let e = stackCursor[top]!;
 			const end = firstEdge[v + 1]!;
-			let descended = false;
-			for (; e < end; e++) {
-				if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-				const w = edgeTo[e]!;
-				if (poOf[w] !== UNDEFINED) continue;
-				stackCursor[top] = e + 1;
-				poOf[w] = VISITING;
-				top++;
-				stackNode[top] = w;
-				stackCursor[top] = firstEdge[w]!;
-				descended = true;
-				break;
-			}
-			if (!descended) {
-				poOf[v] = next;
-				order[next++] = v;
+			let e = stackCursor[top]!;
+			for (; e < end; e++) if (isEss(e) && preOf[edgeTo[e]!] === NONE) break;
+			if (e === end) {
 				top--;
+				continue;
 			}
+			stackCursor[top] = e + 1;
+			const w = edgeTo[e]!;
+			visit(w, preOf[v]!, allVirtual);
+			top++;
+			stackNode[top] = w;
+			stackCursor[top] = firstEdge[w]!;
 		}
 	};
-	// The root is numbered last: its real children first, then the virtual ones (below).
-	poOf[ROOT_ORDINAL] = VISITING;
-	for (let e = firstEdge[ROOT_ORDINAL]!, end = firstEdge[ROOT_ORDINAL + 1]!; e < end; e++) {
-		if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-		const w = edgeTo[e]!;
-		if (poOf[w] === UNDEFINED) dfs(w);
-	}
-	// Virtual root children: nodes with no essential retainer (and what they reach), then the rest.
-	const rootChild = new Uint8Array(n);
-	if (next < n - 1) {
+	visit(ROOT_ORDINAL, 0, false);
+	dfs(ROOT_ORDINAL, false);
+	// Virtual root children: nodes with no essential retainer (what they reach is dominated as usual),
+	// then what is left (unreachable cycles), all of it directly under the root. Those last ones are
+	// still walked depth-first so that the DFS tree stays a DFS tree of the graph (Lengauer–Tarjan
+	// relies on it), but every node found there is a root child.
+	if (next < n) {
 		const hasRetainer = new Uint8Array(n);
-		for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
+		for (let e = 0; e < edgeCount; e++) if (isEss(e)) hasRetainer[edgeTo[e]!] = 1;
 		for (let v = 0; v < n; v++) {
-			if (poOf[v] !== UNDEFINED || hasRetainer[v]) continue;
-			rootChild[v] = 1;
-			dfs(v);
+			if (preOf[v] !== NONE || hasRetainer[v]) continue;
+			visit(v, 0, true);
+			dfs(v, false);
 		}
 		for (let v = 0; v < n; v++) {
-			if (poOf[v] !== UNDEFINED) continue;
-			rootChild[v] = 1;
-			poOf[v] = next;
-			order[next++] = v;
+			if (preOf[v] !== NONE) continue;
+			visit(v, 0, true);
+			dfs(v, true);
 		}
 	}
-	poOf[ROOT_ORDINAL] = next;
-	order[next++] = ROOT_ORDINAL;
-	const rootPo = n - 1;
-	stackNode = stackCursor = new Uint32Array(0); // free before the next allocations
 
-	// --- predecessors in post-order space (count, prefix, fill backwards) ------------------------
-	// Sequential scans in the refinement passes instead of random reads of a retainer index.
+	// --- predecessors in preorder space (count, prefix, fill) -----------------------------------
 	const firstPred = new Uint32Array(n + 1);
-	let essentialCount = 0;
-	for (let e = 0; e < edgeCount; e++) {
-		if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-		firstPred[poOf[edgeTo[e]!]!]++;
-		essentialCount++;
-	}
-	for (let i = 0, sum = 0; i < n; i++) {
-		sum += firstPred[i]!;
-		firstPred[i] = sum;
-	}
-	firstPred[n] = essentialCount;
-	const preds = new Uint32Array(essentialCount);
-	for (let v = n - 1; v >= 0; v--) {
-		const from = poOf[v]!;
-		for (let e = firstEdge[v + 1]! - 1, first = firstEdge[v]!; e >= first; e--) {
-			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-			const to = poOf[edgeTo[e]!]!;
-			const slot = firstPred[to]! - 1;
-			firstPred[to] = slot;
-			preds[slot] = from;
+	for (let e = 0; e < edgeCount; e++) if (isEss(e)) firstPred[preOf[edgeTo[e]!]! + 1]++;
+	for (let i = 0; i < n; i++) firstPred[i + 1] += firstPred[i]!;
+	const preds = new Uint32Array(firstPred[n]!);
+	const fill = firstPred.slice(0, n);
+	for (let v = 0; v < n; v++) {
+		const from = preOf[v]!;
+		for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
+			if (!isEss(e)) continue;
+			const to = preOf[edgeTo[e]!]!;
+			preds[fill[to]!++] = from;
 		}
 	}
 
-	// --- Cooper–Harvey–Kennedy on post-order numbers --------------------------------------------
-	// Settled nodes are never revisited: virtual root children (dominated by the root) from the start,
-	// and nodes with a single retainer — most heap nodes — once the first pass has set their only
-	// predecessor (their DFS parent, so already processed) as their dominator.
-	const idom = new Uint32Array(n).fill(UNDEFINED);
-	const settled = new Uint8Array(n); // by post-order number
-	for (let i = 0; i < rootPo; i++) {
-		if (rootChild[order[i]!] === 1) {
-			idom[i] = rootPo;
-			settled[i] = 1;
+	// --- Lengauer–Tarjan (simple version: path compression, no balancing) ------------------------
+	// Near-linear on any graph. The iterative Cooper–Harvey–Kennedy refinement this replaces needed one
+	// pass over the whole heap per element of a circular doubly linked list (Node's timer lists: a
+	// timer leak of 6,000 Timeouts meant 6,000 passes, minutes per snapshot).
+	// All arrays below are indexed by preorder number; `semi` holds preorder numbers.
+	const semi = Uint32Array.from({length: n}, (_, i) => i);
+	const label = Uint32Array.from({length: n}, (_, i) => i);
+	const ancestor = new Uint32Array(n).fill(NONE);
+	const idom = new Uint32Array(n);
+	const bucketHead = new Uint32Array(n).fill(NONE);
+	const bucketNext = new Uint32Array(n);
+	const path = stackNode; // reused: the compression walk
+	const evaluate = (v: number): number => {
+		if (ancestor[v] === NONE) return v;
+		// Walk up to the node just below the forest root, then compress on the way back down.
+		let depth = 0;
+		for (let x = v; ancestor[ancestor[x]!] !== NONE; x = ancestor[x]!) path[depth++] = x;
+		while (depth > 0) {
+			const x = path[--depth]!;
+			const a = ancestor[x]!;
+			if (semi[label[a]!]! < semi[label[x]!]!) label[x] = label[a]!;
+			ancestor[x] = ancestor[a]!;
 		}
-	}
-	idom[rootPo] = rootPo;
-	settled[rootPo] = 1;
-	let passes = 0;
-	let changed = true;
-	while (changed) {
-		changed = false;
-		passes++;
-		// Reverse post-order: every node after its DFS parent. Hot loop: sequential over preds.
-		for (let i = rootPo - 1; i >= 0; i--) {
-			if (settled[i] === 1) continue;
-			let newIdom = UNDEFINED;
-			for (let s = firstPred[i]!, end = firstPred[i + 1]!; s < end; s++) {
-				let p = preds[s]!;
-				if (idom[p] === UNDEFINED) continue;
-				if (newIdom === UNDEFINED) {
-					newIdom = p;
-					continue;
-				}
-				let q = newIdom;
-				while (p !== q) {
-					while (p < q) p = idom[p]!;
-					while (q < p) q = idom[q]!;
-				}
-				newIdom = p;
-			}
-			if (firstPred[i + 1]! - firstPred[i]! === 1) settled[i] = 1;
-			if (newIdom !== idom[i]) {
-				idom[i] = newIdom;
-				changed = true;
+		return label[v]!;
+	};
+	for (let w = n - 1; w >= 1; w--) {
+		if (rootChild[w] === 1) {
+			semi[w] = 0; // the root's virtual edge: no semidominator can be smaller
+		} else {
+			for (let s = firstPred[w]!, end = firstPred[w + 1]!; s < end; s++) {
+				const u = evaluate(preds[s]!);
+				if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
 			}
 		}
+		bucketNext[w] = bucketHead[semi[w]!]!;
+		bucketHead[semi[w]!] = w;
+		const p = parent[w]!;
+		ancestor[w] = p;
+		for (let v = bucketHead[p]!; v !== NONE; v = bucketNext[v]!) {
+			const u = evaluate(v);
+			idom[v] = semi[u]! < semi[v]! ? u : p;
+		}
+		bucketHead[p] = NONE;
 	}
+	for (let w = 1; w < n; w++) if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
+	idom[0] = 0;
 
-	// --- back to ordinals; retained sizes in one post-order sweep -------------------------------
+	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
 	const dominator = new Uint32Array(n);
 	const retainedSize = shallowSizes.slice();
-	for (let i = 0; i < rootPo; i++) {
-		const v = order[i]!;
-		const d = order[idom[i]!]!;
+	for (let w = n - 1; w >= 1; w--) {
+		const v = vertex[w]!;
+		const d = vertex[idom[w]!]!;
 		dominator[v] = d;
 		retainedSize[d] = retainedSize[d]! + retainedSize[v]!;
 	}
 	dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
-	return {dominator, retainedSize, passes};
+	return {dominator, retainedSize, passes: 1};
 }
 
 /**

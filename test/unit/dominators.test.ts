@@ -146,3 +146,37 @@ test('per-class retained size counts an instance inside another instance of its 
 	assert.equal(perKey[listKey], 60 + 10, 'the head list (60) plus the lone node (10), not 60+45+30+15+10');
 	assert.equal(perKey[payloadKey], 20, 'payloads do not nest: each counted once');
 });
+
+test('a long circular doubly linked list (like a Node timer list): every element is dominated by the list head', () => {
+	// head ⇄ e1 ⇄ e2 ⇄ … ⇄ eL ⇄ head, each element holding a payload. The iterative algorithm used
+	// before needed one pass over the heap per element here; Lengauer–Tarjan does one.
+	const b = new SnapshotBuilder();
+	const head = b.node('object', 'TimersList', {selfSize: 8});
+	b.edge(b.root, head, 'element', 1);
+	const length = 3000;
+	const elements: number[] = [];
+	const payloads: number[] = [];
+	for (let i = 0; i < length; i++) {
+		elements.push(b.node('object', 'Timeout', {selfSize: 4}));
+		payloads.push(b.node('object', 'Payload', {selfSize: 2}));
+	}
+	for (let i = 0; i < length; i++) {
+		const prev = i === 0 ? head : elements[i - 1]!;
+		const next = i === length - 1 ? head : elements[i + 1]!;
+		b.edge(elements[i]!, next, 'property', '_idleNext').edge(elements[i]!, prev, 'property', '_idlePrev').edge(elements[i]!, payloads[i]!, 'property', 'state');
+	}
+	b.edge(head, elements[0]!, 'property', '_idleNext').edge(head, elements[length - 1]!, 'property', '_idlePrev');
+	const tree = dominate(graphFromJson(b.toJson()));
+	for (let i = 0; i < length; i++) {
+		assert.equal(tree.dominator[elements[i]!], head, `element ${i}`);
+		assert.equal(tree.dominator[payloads[i]!], elements[i], `payload ${i}`);
+	}
+	assert.equal(tree.retainedSize[head], 8 + length * 6);
+});
+
+test('dominators equal the textbook data-flow definition on larger random graphs with unreachable parts', () => {
+	for (const seed of [21, 22, 23]) {
+		const g = graphFromJson(randomGraph(seed, 160, 260).toJson());
+		assert.deepEqual(Array.from(dominate(g).dominator), naiveDominators(g), `seed ${seed}`);
+	}
+});
