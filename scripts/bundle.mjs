@@ -3,6 +3,7 @@
 // `node heaptop.mjs …` on a host that has Node ≥ 20 and nothing else (no node_modules, no npm).
 import {build} from 'esbuild';
 import {readFileSync, statSync} from 'node:fs';
+import {relative, resolve} from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 /**
@@ -26,7 +27,9 @@ const stubDevtools = {
 // src/bundle-main.ts writes it to a private temp folder when the live view starts without a target.
 const demoSource = readFileSync(new URL('../examples/demo-app.js', import.meta.url), 'utf8');
 
-const outfile = new URL('../dist/heaptop.mjs', import.meta.url).pathname;
+// `--outfile PATH` builds elsewhere (the bundle test builds straight into an empty temp folder).
+const outAt = process.argv.indexOf('--outfile');
+const outfile = outAt > 0 && process.argv[outAt + 1] ? resolve(process.argv[outAt + 1]) : new URL('../dist/heaptop.mjs', import.meta.url).pathname;
 
 await build({
 	entryPoints: [new URL('../src/bundle-main.ts', import.meta.url).pathname],
@@ -53,4 +56,4 @@ await build({
 	},
 	logLevel: 'warning',
 });
-console.log(`dist/heaptop.mjs: ${(statSync(outfile).size / 1024).toFixed(0)} KB`);
+console.log(`${relative(process.cwd(), outfile)}: ${(statSync(outfile).size / 1024).toFixed(0)} KB`);
