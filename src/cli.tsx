@@ -7,6 +7,8 @@ import meow from 'meow';
 import {HELP} from './help.js';
 import {resolveOptions, splitCommand, UsageError, type Options} from './options.js';
 import {describeError} from './errors.js';
+import {isLoopbackHost, parseTargetString} from './target/target-spec.js';
+import {formatHostPort} from './target/errors.js';
 
 export async function main(argv: string[]): Promise<number> {
 	const {own, command} = splitCommand(argv);
@@ -47,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
 		throw error;
 	}
 	if (process.env.NO_COLOR) options.color = false;
+	warnIfRemote(options);
 
 	try {
 		switch (options.mode) {
@@ -71,4 +74,27 @@ export async function main(argv: string[]): Promise<number> {
 		process.stderr.write(`heaptop: ${describeError(error, options.verbose)}\n`);
 		return 2;
 	}
+}
+
+/**
+ * --allow-remote lifts the refusal, not the risk: say once, before anything connects, what attaching
+ * to another machine's inspector means. (Without the flag, attach refuses before any traffic.)
+ */
+function warnIfRemote(options: Options): void {
+	if (!options.allowRemote || options.target?.kind !== 'address') return;
+	let host: string;
+	let port: number;
+	try {
+		const spec = parseTargetString(options.target.spec);
+		if (spec.kind !== 'address' && spec.kind !== 'ws') return;
+		({host, port} = spec);
+	} catch {
+		return; // attach reports the malformed target
+	}
+	if (isLoopbackHost(host)) return;
+	process.stderr.write(
+		`heaptop: warning: ${formatHostPort(host, port)} is another machine. An inspector has no authentication and no encryption: ` +
+			'whoever reaches its port can run any code in that process, and heap snapshots (with every secret in the heap) cross the network in clear text. ' +
+			`Prefer an SSH tunnel: ssh -L ${port}:127.0.0.1:${port} USER@${host}, then heaptop 127.0.0.1:${port}\n`,
+	);
 }

@@ -4,7 +4,7 @@
  * to --verbose, which adds the stack.
  */
 const USER_ERRORS = new Set([
-	'UsageError', 'AttachError', 'TargetClosedError', 'TimeoutError', 'RemoteRefusedError',
+	'UsageError', 'AttachError', 'TargetClosedError', 'TimeoutError', 'RemoteRefusedError', 'TargetSpecError',
 	'SnapshotFormatError', 'AnalyzeFileError', 'EngineError', 'CheckError',
 ]);
 
