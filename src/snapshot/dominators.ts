@@ -92,26 +92,28 @@ export function isEssential(bits: Uint8Array, edge: number): boolean {
 
 const NONE = 0xffffffff;
 
-export function computeDominators(graph: HeapGraph, essential: Uint8Array, shallowSizes: Float64Array): DominatorTree {
-	const {nodeCount, edgeCount, firstEdge, edgeTo} = graph;
-	const n = nodeCount;
-	const isEss = (e: number) => ((essential[e >>> 3]! >>> (e & 7)) & 1) === 1;
+export function computeDominators(graph: HeapGraph, essentialEdges: Uint8Array, shallowSizes: Float64Array): DominatorTree {
+	const {nodeCount: n, edgeCount, firstEdge, edgeTo} = graph;
+	// A copy, because the DFS clears the bits of the tree edges it takes (so the predecessor lists
+	// below can leave them out without looking up each edge's parent).
+	const essential = essentialEdges.slice();
+	// Memory: 7 node-sized Uint32Arrays plus one slot per non-tree essential edge at the peak; arrays
+	// are handed from phase to phase (comments say which) rather than allocated anew.
 
 	// --- DFS preorder over essential edges (numbers: root = 0) ----------------------------------
-	const preOf = new Uint32Array(n).fill(NONE); // ordinal → preorder number
+	let preOf = new Uint32Array(n).fill(NONE); // ordinal → preorder number
 	const vertex = new Uint32Array(n); // preorder number → ordinal
 	const parent = new Uint32Array(n); // DFS-tree parent, by preorder number
 	const rootChild = new Uint8Array(n); // by preorder number: hangs off the root (virtual edge)
-	const stackNode = new Uint32Array(n);
+	const stackNode = new Uint32Array(n + 1);
 	const stackCursor = new Uint32Array(n);
 	let next = 0;
-	const visit = (v: number, parentNo: number, virtual: boolean): number => {
+	const visit = (v: number, parentNo: number, virtual: boolean): void => {
 		const no = next++;
 		preOf[v] = no;
 		vertex[no] = v;
 		parent[no] = parentNo;
 		if (virtual) rootChild[no] = 1;
-		return no;
 	};
 	/** Iterative DFS from `start` (already numbered); `allVirtual`: everything found hangs off the root. */
 	const dfs = (start: number, allVirtual: boolean): void => {
@@ -122,12 +124,13 @@ export function computeDominators(graph: HeapGraph, essential: Uint8Array, shall
 			const v = stackNode[top]!;
 			const end = firstEdge[v + 1]!;
 			let e = stackCursor[top]!;
-			for (; e < end; e++) if (isEss(e) && preOf[edgeTo[e]!] === NONE) break;
+			for (; e < end; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1 && preOf[edgeTo[e]!] === NONE) break;
 			if (e === end) {
 				top--;
 				continue;
 			}
 			stackCursor[top] = e + 1;
+			essential[e >>> 3] &= ~(1 << (e & 7));
 			const w = edgeTo[e]!;
 			visit(w, preOf[v]!, allVirtual);
 			top++;
@@ -137,13 +140,14 @@ export function computeDominators(graph: HeapGraph, essential: Uint8Array, shall
 	};
 	visit(ROOT_ORDINAL, 0, false);
 	dfs(ROOT_ORDINAL, false);
+	const anyRootChild = next < n;
 	// Virtual root children: nodes with no essential retainer (what they reach is dominated as usual),
 	// then what is left (unreachable cycles), all of it directly under the root. Those last ones are
 	// still walked depth-first so that the DFS tree stays a DFS tree of the graph (Lengauer–Tarjan
 	// relies on it), but every node found there is a root child.
-	if (next < n) {
+	if (anyRootChild) {
 		const hasRetainer = new Uint8Array(n);
-		for (let e = 0; e < edgeCount; e++) if (isEss(e)) hasRetainer[edgeTo[e]!] = 1;
+		for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
 		for (let v = 0; v < n; v++) {
 			if (preOf[v] !== NONE || hasRetainer[v]) continue;
 			visit(v, 0, true);
@@ -156,18 +160,33 @@ export function computeDominators(graph: HeapGraph, essential: Uint8Array, shall
 		}
 	}
 
-	// --- predecessors in preorder space (count, prefix, fill) -----------------------------------
-	const firstPred = new Uint32Array(n + 1);
-	for (let e = 0; e < edgeCount; e++) if (isEss(e)) firstPred[preOf[edgeTo[e]!]! + 1]++;
-	for (let i = 0; i < n; i++) firstPred[i + 1] += firstPred[i]!;
-	const preds = new Uint32Array(firstPred[n]!);
-	const fill = firstPred.slice(0, n);
-	for (let v = 0; v < n; v++) {
+	// --- predecessors in preorder space (count, prefix, fill backwards) -------------------------
+	// Left out: the DFS-tree edge from the parent (the parent is every node's first semidominator
+	// candidate anyway) and all retainers of root children (their semidominator is the root).
+	const firstPred = stackNode; // n + 1 slots, free after the DFS
+	firstPred.fill(0);
+	if (anyRootChild) {
+		// rare (unreachable parts): drop the retainers of root children
+		for (let e = 0; e < edgeCount; e++) {
+			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1 && rootChild[preOf[edgeTo[e]!]!] === 1) essential[e >>> 3] &= ~(1 << (e & 7));
+		}
+	}
+	for (let e = 0; e < edgeCount; e++) {
+		if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) firstPred[preOf[edgeTo[e]!]!]++;
+	}
+	let predCount = 0;
+	for (let i = 0; i < n; i++) {
+		predCount += firstPred[i]!;
+		firstPred[i] = predCount;
+	}
+	firstPred[n] = predCount;
+	let preds = new Uint32Array(predCount);
+	for (let v = n - 1; v >= 0; v--) {
 		const from = preOf[v]!;
-		for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
-			if (!isEss(e)) continue;
+		for (let e = firstEdge[v + 1]! - 1, first = firstEdge[v]!; e >= first; e--) {
+			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
 			const to = preOf[edgeTo[e]!]!;
-			preds[fill[to]!++] = from;
+			preds[--firstPred[to]] = from;
 		}
 	}
 
@@ -175,19 +194,26 @@ export function computeDominators(graph: HeapGraph, essential: Uint8Array, shall
 	// Near-linear on any graph. The iterative Cooper–Harvey–Kennedy refinement this replaces needed one
 	// pass over the whole heap per element of a circular doubly linked list (Node's timer lists: a
 	// timer leak of 6,000 Timeouts meant 6,000 passes, minutes per snapshot).
-	// All arrays below are indexed by preorder number; `semi` holds preorder numbers.
-	const semi = Uint32Array.from({length: n}, (_, i) => i);
-	const label = Uint32Array.from({length: n}, (_, i) => i);
-	const ancestor = new Uint32Array(n).fill(NONE);
+	// All arrays below are indexed by preorder number; `semi` holds preorder numbers. A node not yet
+	// processed is its own forest root (ancestor NONE), its own label and its own semidominator.
+	// Two arrays do double duty: a node's bucket (the nodes whose semidominator it is) is a list with
+	// its head in label[] while the node is unprocessed (labels are only read for processed nodes)
+	// and its links in idom[] (a node's idom is written when it leaves its bucket, and only then).
+	const semi = preOf; // the ordinal → preorder map is not needed any more
+	preOf = new Uint32Array(0);
+	const ancestor = stackCursor; // free after the DFS
+	ancestor.fill(NONE);
+	const label = new Uint32Array(n).fill(NONE);
 	const idom = new Uint32Array(n);
-	const bucketHead = new Uint32Array(n).fill(NONE);
-	const bucketNext = new Uint32Array(n);
-	const path = stackNode; // reused: the compression walk
+	let path: Uint32Array = new Uint32Array(1024); // the compression walk (compressed paths stay short)
 	const evaluate = (v: number): number => {
 		if (ancestor[v] === NONE) return v;
 		// Walk up to the node just below the forest root, then compress on the way back down.
 		let depth = 0;
-		for (let x = v; ancestor[ancestor[x]!] !== NONE; x = ancestor[x]!) path[depth++] = x;
+		for (let x = v; ancestor[ancestor[x]!] !== NONE; x = ancestor[x]!) {
+			if (depth === path.length) path = grown(path);
+			path[depth++] = x;
+		}
 		while (depth > 0) {
 			const x = path[--depth]!;
 			const a = ancestor[x]!;
@@ -197,29 +223,37 @@ export function computeDominators(graph: HeapGraph, essential: Uint8Array, shall
 		return label[v]!;
 	};
 	for (let w = n - 1; w >= 1; w--) {
-		if (rootChild[w] === 1) {
-			semi[w] = 0; // the root's virtual edge: no semidominator can be smaller
-		} else {
-			for (let s = firstPred[w]!, end = firstPred[w + 1]!; s < end; s++) {
-				const u = evaluate(preds[s]!);
-				if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
-			}
-		}
-		bucketNext[w] = bucketHead[semi[w]!]!;
-		bucketHead[semi[w]!] = w;
 		const p = parent[w]!;
+		let s = rootChild[w] === 1 ? 0 : p; // the root's virtual edge: no semidominator can be smaller
+		for (let k = firstPred[w]!, end = firstPred[w + 1]!; k < end; k++) {
+			const v = preds[k]!;
+			const candidate = ancestor[v] === NONE ? v : semi[evaluate(v)]!;
+			if (candidate < s) s = candidate;
+		}
+		semi[w] = s;
+		label[w] = w; // w's bucket is empty by now (its children, processed before it, emptied it)
+		if (s === p) {
+			idom[w] = p; // what the bucket step would conclude
+		} else {
+			idom[w] = label[s]!; // into the bucket of s (unprocessed, as s < w)
+			label[s] = w;
+		}
 		ancestor[w] = p;
-		for (let v = bucketHead[p]!; v !== NONE; v = bucketNext[v]!) {
+		let v = label[p]!;
+		label[p] = NONE;
+		while (v !== NONE) {
+			const following = idom[v]!;
 			const u = evaluate(v);
 			idom[v] = semi[u]! < semi[v]! ? u : p;
+			v = following;
 		}
-		bucketHead[p] = NONE;
 	}
 	for (let w = 1; w < n; w++) if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
 	idom[0] = 0;
+	preds = new Uint32Array(0);
 
 	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
-	const dominator = new Uint32Array(n);
+	const dominator = ancestor; // free now
 	const retainedSize = shallowSizes.slice();
 	for (let w = n - 1; w >= 1; w--) {
 		const v = vertex[w]!;
@@ -229,6 +263,12 @@ export function computeDominators(graph: HeapGraph, essential: Uint8Array, shall
 	}
 	dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
 	return {dominator, retainedSize, passes: 1};
+}
+
+function grown(array: Uint32Array): Uint32Array<ArrayBuffer> {
+	const next = new Uint32Array(array.length * 2);
+	next.set(array);
+	return next;
 }
 
 /**
