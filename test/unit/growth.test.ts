@@ -309,3 +309,20 @@ test('rules run in order and the first decision wins', () => {
 	assert.deepEqual(applyRules(input(series('(system)', [1000, 2000, 3000]))), {decision: 'not-leak', ruleId: 'v8-internals'});
 	assert.deepEqual(applyRules(input(series('Session', [1000, 2000, 3000]))), {decision: 'leak', ruleId: 'sustained-growth'});
 });
+
+test('the app\'s class outranks the Node wrappers and plain-object shapes that rise with it (timer and stream leaks)', () => {
+	// a timer leak: every TimerLeakState sits in a Timeout, which retains it (more bytes, same count)
+	const timers = rankGrowth(summaries(5, {
+		Timeout: {alive: (_k, g) => (g === 0 ? 10 : 1000), selfPerObject: 120, retainedPerObject: 520},
+		TimerLeakState: {alive: (_k, g) => (g === 0 ? 0 : 1000), selfPerObject: 48, retainedPerObject: 300},
+	}));
+	assert.deepEqual(timers.candidates.map(c => c.name), ['TimerLeakState', 'Timeout']);
+	// a stream never read: each chunk waits in the writable buffer inside a {chunk, encoding, callback}
+	const stream = rankGrowth(summaries(5, {
+		'{chunk, encoding, callback}': {alive: (_k, g) => (g === 0 ? 0 : 2000), selfPerObject: 40, retainedPerObject: 400},
+		StreamLeakChunk: {alive: (_k, g) => (g === 0 ? 0 : 2000), selfPerObject: 40, retainedPerObject: 360},
+	}));
+	assert.deepEqual(stream.candidates.map(c => c.name), ['StreamLeakChunk', '{chunk, encoding, callback}']);
+	// object literals leaking on their own still lead
+	assert.equal(rankGrowth(summaries(5, {'{id, user, ts}': {alive: (_k, g) => (g === 0 ? 0 : 2000)}})).candidates[0]!.name, '{id, user, ts}');
+});
