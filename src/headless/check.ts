@@ -18,6 +18,26 @@ export class CheckError extends Error {
 
 /** Grace period for a snapshot still running when the duration is up. */
 const FINISH_SNAPSHOT_GRACE_MS = 60_000;
+/** How many growing classes the report explains (retaining path + hint), as the session does. */
+const EXPLAIN_TOP = 5;
+/** Time allowed to fill in explanations the session had not delivered yet (shorter when interrupted). */
+const EXPLAIN_BUDGET_MS = 30_000;
+const INTERRUPTED_EXPLAIN_BUDGET_MS = 3_000;
+
+async function explainMissing(session: LiveSession, candidates: readonly GrowthCandidate[], retainers: Map<string, ClassRetainers>, budgetMs: number): Promise<void> {
+	const missing = candidates.slice(0, EXPLAIN_TOP).filter(c => !retainers.has(c.name));
+	if (missing.length === 0 || session.collectedSummaries.length === 0) return;
+	let timer: NodeJS.Timeout | undefined;
+	const timeUp = new Promise<void>(resolve => (timer = setTimeout(resolve, budgetMs)));
+	const work = (async () => {
+		for (const candidate of missing) {
+			const found = await session.classRetainers(candidate.name).catch(() => null);
+			if (found && !retainers.has(found.className)) retainers.set(found.className, found);
+		}
+	})();
+	await Promise.race([work, timeUp]);
+	clearTimeout(timer);
+}
 
 export async function runCheck(options: Options): Promise<number> {
 	const log = (line: string) => {
@@ -97,6 +117,11 @@ export async function runCheck(options: Options): Promise<number> {
 				setTimeout(resolve, 250);
 			});
 		}
+		// The session explains the top classes after each snapshot, but when the watch ends right after
+		// one, that explanation may still be under way (it runs after the snapshot counts as done), and
+		// stopping now would report growing classes without paths or hints. Ask the engine for what is
+		// missing: it keeps the latest graph and its path tree, so this is quick.
+		await explainMissing(session, candidates, retainers, interrupted ? INTERRUPTED_EXPLAIN_BUDGET_MS : EXPLAIN_BUDGET_MS);
 	} finally {
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
