@@ -65,6 +65,7 @@ interface GcDiscount {count: number; major: number; pauseMs: number}
 /** The allocation view refreshes on its own too, not only after snapshots (a profile read costs ~20 ms). */
 const ALLOCATION_SITES_EVERY_MS = 10_000;
 const MAX_PROFILE_HISTORY = 8;
+const FIRST_SNAPSHOT_AFTER_MS = 3000;
 
 export class LiveSession {
 	readonly engine = new EngineClient();
@@ -75,6 +76,7 @@ export class LiveSession {
 	private limits: HeapLimits | null = null;
 	private lastObjectCount: number | null = null;
 	private snapshotRunning = false;
+	private snapshotAttempts = 0;
 	private snapshotTimer: NodeJS.Timeout | null = null;
 	private limitsTimer: NodeJS.Timeout | null = null;
 	private sitesTimer: NodeJS.Timeout | null = null;
@@ -238,7 +240,10 @@ export class LiveSession {
 			this.emit({type: 'snapshotPlan', effectiveIntervalMs: 0, nextAt: null, baseIntervalMs: 0, maxPauseShare: this.options.maxPauseShare, lastPauseMs: null});
 			return;
 		}
-		const wait = effectiveInterval(baseMs, this.options.maxPauseShare, this.pauses);
+		// The first snapshot is the baseline every later one is compared with: take it soon after attach
+		// (once the first metrics are in), so three snapshots — the fewest for a verdict — come a full
+		// interval sooner.
+		const wait = this.snapshotAttempts === 0 ? Math.min(FIRST_SNAPSHOT_AFTER_MS, baseMs) : effectiveInterval(baseMs, this.options.maxPauseShare, this.pauses);
 		const lastPauseMs = this.pauses.length > 0 ? recentPauseMs(this.pauses) : null;
 		this.emit({type: 'snapshotPlan', effectiveIntervalMs: wait, nextAt: this.ms() + wait, baseIntervalMs: baseMs, maxPauseShare: this.options.maxPauseShare, lastPauseMs});
 		this.snapshotTimer = setTimeout(() => void this.takeSnapshot(false), wait);
@@ -248,6 +253,7 @@ export class LiveSession {
 	private async takeSnapshot(manual: boolean): Promise<void> {
 		if (this.snapshotRunning || this.ended) return;
 		this.snapshotRunning = true;
+		this.snapshotAttempts++;
 		try {
 			const gate = await this.gate();
 			if (!gate.allow) {
