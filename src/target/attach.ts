@@ -31,6 +31,8 @@ export interface AttachOptions {
 }
 
 const DEFAULT_INSPECTOR_PORT = 9229;
+/** several Node targets behind one port: how many to list before "… and N more" */
+const MAX_LISTED_TARGETS = 8;
 
 export async function attach(spec: TargetSpec, options: AttachOptions = {}): Promise<InspectorTarget> {
 	switch (spec.kind) {
@@ -51,6 +53,9 @@ export async function attach(spec: TargetSpec, options: AttachOptions = {}): Pro
 async function attachToAddress(host: string, port: number, options: AttachOptions): Promise<InspectorTarget> {
 	requireLoopbackOrAllowed(host, port, options);
 	const endpoint = pickEndpoint(await listInspectorTargets(host, port), formatHostPort(host, port), options);
+	// The list names the WebSocket to open, and it may point elsewhere (a proxy, a forged list): the
+	// same rule applies to where we actually connect.
+	requireLoopbackOrAllowedUrl(endpoint.webSocketUrl, options);
 	return connectCdpTarget({webSocketUrl: endpoint.webSocketUrl, endpoint, attachedVia: 'port', gcProbe: options.gcProbe, log: options.log});
 }
 
@@ -61,8 +66,16 @@ function pickEndpoint(endpoints: InspectorEndpoint[], where: string, options: At
 			if (choice.note) options.log?.(choice.note);
 			return choice.endpoint;
 		case 'several': {
-			const list = choice.candidates.map(c => `${c.webSocketUrl} (${c.title || c.url})`).join(', ');
-			throw new AttachError('several-targets', `${choice.candidates.length} Node targets share the inspector at ${where} — pass one ws:// URL: ${list}`, {
+			// Never guess: the wrong process would be paused for snapshots. A short list to pick from.
+			const shown = choice.candidates.slice(0, MAX_LISTED_TARGETS);
+			const list = shown.map((c, i) => `  ${i + 1}. ${c.title || '(no title)'}${c.url && c.url !== c.title ? `  ${c.url}` : ''}\n     ${c.webSocketUrl}`);
+			if (choice.candidates.length > shown.length) list.push(`  … and ${choice.candidates.length - shown.length} more (GET http://${where}/json/list)`);
+			const message = [
+				`${choice.candidates.length} Node targets share the inspector at ${where}; choose one by passing its ws:// URL as the target:`,
+				...list,
+				`  e.g. heaptop check ${shown[0]!.webSocketUrl}`,
+			].join('\n');
+			throw new AttachError('several-targets', message, {
 				candidates: choice.candidates.map(c => ({webSocketUrl: c.webSocketUrl, title: c.title, url: c.url})),
 			});
 		}
@@ -76,6 +89,17 @@ function pickEndpoint(endpoints: InspectorEndpoint[], where: string, options: At
 
 function requireLoopbackOrAllowed(host: string, port: number, options: AttachOptions): void {
 	if (!isLoopbackHost(host) && !options.allowRemote) throw new RemoteRefusedError(host, port);
+}
+
+function requireLoopbackOrAllowedUrl(webSocketUrl: string, options: AttachOptions): void {
+	let url: URL;
+	try {
+		url = new URL(webSocketUrl);
+	} catch (error) {
+		throw new AttachError('not-inspector', `the inspector listed an unusable WebSocket URL (${webSocketUrl}) — check the port`, {cause: error});
+	}
+	const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+	requireLoopbackOrAllowed(host, url.port === '' ? 80 : Number(url.port), options);
 }
 
 // ---- --pid ----

@@ -4,9 +4,10 @@
  * refusal happens before anything is sent: no DNS lookup, no TCP connect.
  *
  * To prove "nothing was sent" without sending anything, heaptop runs with a preloaded probe that
- * replaces net.Socket#connect and dns.lookup: each call is written to stderr as a marker line and fails
- * at once (ECONNREFUSED / ENOTFOUND) before a packet leaves. So these tests never reach another host,
- * and the allowed case can show where heaptop *would* have connected.
+ * wraps net.Socket#connect and dns.lookup: each call is written to stderr as a marker line; loopback
+ * goes through, anything else fails at once (ECONNREFUSED / ENOTFOUND) before a packet leaves. So
+ * these tests never reach another host, and the allowed case can show where heaptop *would* have
+ * connected.
  */
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
+import {createServer} from 'node:http';
 import {BIN, runCli} from '../helpers/run-cli.js';
 
 const MARK = 'HEAPTOP-TEST-NETWORK';
@@ -22,13 +24,19 @@ const PROBE = `
 import net from 'node:net';
 import dns from 'node:dns';
 const say = line => process.stderr.write('${MARK} ' + line + '\\n');
-const describe = args => {
+const endpoint = args => {
 	const first = Array.isArray(args[0]) ? args[0][0] : args[0];
-	if (first && typeof first === 'object') return (first.path ?? ((first.host ?? 'localhost') + ':' + first.port));
-	return String(args[1] ?? 'localhost') + ':' + String(first);
+	if (first && typeof first === 'object') return first.path ? {path: first.path} : {host: first.host ?? 'localhost', port: first.port};
+	return {host: typeof args[1] === 'string' ? args[1] : 'localhost', port: first};
 };
+const loopback = host => host === 'localhost' || /^127\\./.test(host) || host === '::1' || host === '::ffff:127.0.0.1';
+const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
-	say('connect ' + describe(args));
+	const to = endpoint(args);
+	if (to.path) return connect.apply(this, args);
+	say('connect ' + (to.host.includes(':') ? '[' + to.host + ']' : to.host) + ':' + to.port);
+	// loopback goes through (the test's own servers); anything else fails before a packet leaves
+	if (loopback(to.host)) return connect.apply(this, args);
 	const error = Object.assign(new Error('connect ECONNREFUSED (blocked by the test probe)'), {code: 'ECONNREFUSED', errno: -111, syscall: 'connect'});
 	process.nextTick(() => this.destroy(error));
 	return this;
@@ -37,9 +45,8 @@ const lookup = dns.lookup;
 dns.lookup = function (host, ...rest) {
 	say('lookup ' + host);
 	const callback = rest.at(-1);
-	const error = Object.assign(new Error('getaddrinfo ENOTFOUND ' + host), {code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: host});
-	if (typeof callback === 'function') process.nextTick(() => callback(error));
-	else return lookup.call(this, host, ...rest);
+	if (loopback(host) || typeof callback !== 'function') return lookup.call(this, host, ...rest);
+	process.nextTick(() => callback(Object.assign(new Error('getaddrinfo ENOTFOUND ' + host), {code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: host})));
 };
 `;
 
@@ -124,6 +131,25 @@ test('loopback aliases (127.0.0.2, localhost, [::1]) need no --allow-remote and 
 		assert.equal(r.code, 2, r.stderr);
 		assert.doesNotMatch(r.stderr, /refusing|warning/, target);
 		assert.equal(networkCalls(r.stderr).length > 0, true, `${target}: attach was attempted`);
+	}
+});
+
+test('a loopback port whose /json/list points at another host is refused too, before connecting there', async () => {
+	// A proxy or a forged list decides where the WebSocket goes; the loopback rule follows it.
+	const entry = {description: 'node.js instance', id: 'x', title: 'app.js', type: 'node', url: 'file:///app.js', webSocketDebuggerUrl: 'ws://10.0.0.1:9229/x'};
+	const server = createServer((request, response) => {
+		response.writeHead(200, {'content-type': 'application/json'});
+		response.end(JSON.stringify(request.url === '/json/version' ? {Browser: 'node.js/v20.20.2'} : [entry]));
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	const {port} = server.address() as {port: number};
+	try {
+		const r = await runCli(['check', String(port), '--duration', '2s'], {env});
+		assert.equal(r.code, 2, r.stderr);
+		assert.deepEqual(networkCalls(r.stderr), [`connect 127.0.0.1:${port}`], 'only the list was fetched');
+		assert.match(userLines(r.stderr).join('\n'), /^heaptop: refusing to attach to 10\.0\.0\.1:9229: .*--allow-remote$/);
+	} finally {
+		await new Promise(resolve => server.close(resolve));
 	}
 });
 
