@@ -67,34 +67,100 @@ test('the bundle alone: check --json on a leaking app (engine worker from the bu
 	assert.ok(offline.classes.some(c => c.name === 'CachedSession'));
 });
 
-test('the bundle alone: no target in a terminal starts the embedded demo app, and its temp copy is removed on quit', {skip: existsSync('/usr/bin/script') ? false : 'needs script(1) for a pseudo-terminal'}, async () => {
-	// TMPDIR of its own, to see exactly what the bundle writes there and that it is gone afterwards.
-	const tmp = join(dir, 'tmp');
-	mkdirSync(tmp);
-	// wide enough for the status bar to show the whole target path
-	const child = spawn('/usr/bin/script', ['-qec', `stty cols 250 rows 40; '${process.execPath}' heaptop.mjs --snapshot-every 0`, '/dev/null'], {
+const HAS_SCRIPT = existsSync('/usr/bin/script');
+const NEEDS_PTY = HAS_SCRIPT ? false : 'needs script(1) for a pseudo-terminal';
+
+interface PtyRun {
+	/** everything the terminal received so far */
+	output(): string;
+	/** resolves once the output matches, rejects (with the last screen) after the deadline */
+	waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+	type(keys: string): void;
+	exited: Promise<number | null>;
+	kill(): void;
+}
+
+/** Runs a shell command line in a pseudo-terminal (script(1)) of 250×40 in the bundle's folder. */
+function inPty(commandLine: string, env: NodeJS.ProcessEnv = {}): PtyRun {
+	const child = spawn('/usr/bin/script', ['-qec', `stty cols 250 rows 40; ${commandLine}`, '/dev/null'], {
 		cwd: dir,
-		env: {...process.env, TMPDIR: tmp, NO_COLOR: '1', TERM: 'xterm'},
+		env: {...process.env, TERM: 'xterm', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	let out = '';
 	child.stdout.on('data', d => (out += d));
 	child.stderr.on('data', d => (out += d));
 	const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
-	const deadline = Date.now() + 20_000;
-	// the status bar names the target: the demo, written into TMPDIR
-	const shown = /heaptop-demo-\w+\/demo-app\.mjs/;
-	while (!shown.test(out) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
-	const lastLines = () => out.slice(-600).replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+	const screen = () => out.slice(-800).replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+	return {
+		output: () => out,
+		async waitFor(pattern, timeoutMs = 20_000) {
+			const deadline = Date.now() + timeoutMs;
+			while (!pattern.test(out) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+			assert.match(out, pattern, `waited for ${pattern}; the terminal shows:\n${screen()}`);
+		},
+		type: keys => void child.stdin.write(keys),
+		exited: Promise.race([exited, new Promise<null>((_, reject) => setTimeout(() => reject(new Error(`${commandLine} did not exit:\n${screen()}`)), 45_000).unref())]),
+		kill: () => void child.kill('SIGKILL'),
+	};
+}
+
+const node = `'${process.execPath}'`;
+
+test('the bundle alone: no target in a terminal starts the embedded demo app, and its temp copy is removed on quit', {skip: NEEDS_PTY}, async () => {
+	// TMPDIR of its own, to see exactly what the bundle writes there and that it is gone afterwards.
+	const tmp = join(dir, 'tmp');
+	mkdirSync(tmp);
+	const run = inPty(`${node} heaptop.mjs --snapshot-every 0`, {TMPDIR: tmp, NO_COLOR: '1'});
 	try {
-		assert.match(out, shown, `no demo in the live view:\n${lastLines()}`);
-		const written = readdirSync(tmp).filter(name => name.startsWith('heaptop-demo-'));
-		assert.equal(written.length, 1, readdirSync(tmp).join(', '));
-		child.stdin.write('q');
-		const code = await Promise.race([exited, new Promise<'hung'>(r => setTimeout(() => r('hung'), 10_000))]);
-		assert.equal(code, 0, `quit: ${code}\n${lastLines()}`);
+		// the status bar names the target: the demo, written into TMPDIR
+		await run.waitFor(/heaptop-demo-\w+\/demo-app\.mjs/);
+		assert.equal(readdirSync(tmp).filter(name => name.startsWith('heaptop-demo-')).length, 1, readdirSync(tmp).join(', '));
+		run.type('q');
+		assert.equal(await run.exited, 0);
 		assert.deepEqual(readdirSync(tmp).filter(name => name.startsWith('heaptop-demo-')), [], 'the demo copy is removed on exit');
 	} finally {
-		child.kill('SIGKILL');
+		run.kill();
+	}
+});
+
+/** SGR sequences that set a foreground or background colour. */
+function colourCodes(raw: string): string[] {
+	const found: string[] = [];
+	for (const match of raw.matchAll(/\x1b\[([0-9;]*)m/g)) {
+		const params = match[1]!.split(';').filter(Boolean).map(Number);
+		if (params.some(p => (p >= 30 && p <= 49) || (p >= 90 && p <= 107))) found.push(match[0]);
+	}
+	return found;
+}
+
+test('the bundle alone in a terminal: coloured by default, not one colour escape with NO_COLOR or --no-color', {skip: NEEDS_PTY}, async () => {
+	const live = `${node} heaptop.mjs --snapshot-every 0 -- node cache-leak.js`;
+	const runs = {
+		default: inPty(live, {NO_COLOR: undefined, FORCE_COLOR: undefined}),
+		NO_COLOR: inPty(live, {NO_COLOR: '1', FORCE_COLOR: undefined}),
+		'--no-color': inPty(`${live.replace('heaptop.mjs', 'heaptop.mjs --no-color')}`, {NO_COLOR: undefined, FORCE_COLOR: undefined}),
+	};
+	try {
+		// a few samples in: charts, status bar and heap line have all been drawn
+		await Promise.all(Object.values(runs).map(run => run.waitFor(/watching 3 s/)));
+		for (const run of Object.values(runs)) run.type('q');
+		for (const [name, run] of Object.entries(runs)) assert.equal(await run.exited, 0, name);
+		assert.ok(colourCodes(runs.default.output()).length > 0, 'colours by default (else the checks below prove nothing)');
+		assert.deepEqual(colourCodes(runs.NO_COLOR.output()), [], 'NO_COLOR');
+		assert.deepEqual(colourCodes(runs['--no-color'].output()), [], '--no-color');
+	} finally {
+		for (const run of Object.values(runs)) run.kill();
+	}
+});
+
+test('the bundle alone: the live view with stdout piped (stdin a terminal) says it needs a terminal and points to check', {skip: NEEDS_PTY}, async () => {
+	const run = inPty(`${node} heaptop.mjs 9229 | cat`);
+	try {
+		await run.exited;
+		assert.match(run.output(), /heaptop: the live view needs a terminal\. In scripts and CI use: heaptop check/);
+		assert.doesNotMatch(run.output(), /\x1b\[\?1049h/, 'the alternate screen was not entered');
+	} finally {
+		run.kill();
 	}
 });
