@@ -9,12 +9,16 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 /**
  * Ink imports react-devtools-core (an optional package we do not ship) only when DEV=true, through a
  * dynamic import that esbuild inlines. Left external, it would become a static import at the top of
- * the bundle and fail on every start on a host without node_modules. The stub fails the way a
- * missing package does, so Ink prints its own "not installed" hint if someone sets DEV=true.
+ * the bundle and fail on every start on a host without node_modules, so it resolves to a stub that
+ * fails the way a missing package does (never reached: isDev is false in the bundle, see below).
  */
 const stubDevtools = {
 	name: 'stub-react-devtools-core',
 	setup(b) {
+		// DEV=true is Ink's devtools switch (ink/build/utils.js isDev). In the bundle it would also make
+		// Ink read its package.json next to the bundle file, and DEV=true is a common variable on hosts:
+		// the bundle has no devtools mode, so isDev is false there.
+		b.onLoad({filter: /[\\/]ink[\\/]build[\\/]utils\.js$/}, () => ({contents: 'export const isDev = () => false;\n', loader: 'js'}));
 		b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'heaptop-stub'}));
 		b.onLoad({filter: /.*/, namespace: 'heaptop-stub'}, () => ({
 			contents: "const e = new Error('react-devtools-core is not part of the heaptop bundle'); e.code = 'ERR_MODULE_NOT_FOUND'; throw e;",

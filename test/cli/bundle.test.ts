@@ -107,11 +107,12 @@ function inPty(commandLine: string, env: NodeJS.ProcessEnv = {}): PtyRun {
 
 const node = `'${process.execPath}'`;
 
-test('the bundle alone: no target in a terminal starts the embedded demo app, and its temp copy is removed on quit', {skip: NEEDS_PTY}, async () => {
+test('the bundle alone: no target in a terminal starts the embedded demo app (DEV=true set), and its temp copy is removed on quit', {skip: NEEDS_PTY}, async () => {
 	// TMPDIR of its own, to see exactly what the bundle writes there and that it is gone afterwards.
 	const tmp = join(dir, 'tmp');
 	mkdirSync(tmp);
-	const run = inPty(`${node} heaptop.mjs --snapshot-every 0`, {TMPDIR: tmp, NO_COLOR: '1'});
+	// DEV=true (Ink's devtools switch, a common variable on hosts) must not make the bundle look for files
+	const run = inPty(`${node} heaptop.mjs --snapshot-every 0`, {TMPDIR: tmp, NO_COLOR: '1', DEV: 'true'});
 	try {
 		// the status bar names the target: the demo, written into TMPDIR
 		await run.waitFor(/heaptop-demo-\w+\/demo-app\.mjs/);
