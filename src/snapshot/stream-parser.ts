@@ -72,6 +72,8 @@ const K_STRING = 1;
 const K_SCALAR = 2;
 
 const MAX_U32 = 0xffff_ffff;
+/** Bytes kept between a fast-path record start and the chunk end: more than any well-formed record. */
+const FAST_PATH_MARGIN = 128;
 const MAX_KEY_LENGTH = 256;
 const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 /** Arrays start at this many records when the input size is unknown (CDP streams), then grow ×2. */
@@ -502,10 +504,63 @@ export class SnapshotParser {
 		const nodeId = this.nodeId;
 		const nodeSelfSize = this.nodeSelfSize;
 		const firstEdge = this.firstEdge;
+		// V8's own field order, for the fast path (see parseEdges); extra fields after edge_count are read and ignored.
+		const standard = typeAt === 0 && nameAt === 1 && idAt === 2 && sizeAt === 3 && edgesAt === 4;
+		const fastEnd = end - FAST_PATH_MARGIN;
 		let closed = false;
 		let problem = 0;
 
 		while (i < end) {
+			if (field === 0 && state === N_EXPECT && standard && i < fastEnd) {
+				for (;;) {
+					let p = i;
+					let c = buf[p]!;
+					if (c === 0x0a) c = buf[++p]!; // a writer that puts the newline after the comma
+					if (c > 0x39 || c < 0x30) break;
+					let t = c - 0x30;
+					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) t = t * 10 + (c - 0x30);
+					if (c !== 0x2c) break;
+					c = buf[++p]!;
+					if (c > 0x39 || c < 0x30) break;
+					let nm = c - 0x30;
+					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) nm = nm * 10 + (c - 0x30);
+					if (c !== 0x2c) break;
+					c = buf[++p]!;
+					if (c > 0x39 || c < 0x30) break;
+					let nodeIdValue = c - 0x30;
+					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) nodeIdValue = nodeIdValue * 10 + (c - 0x30);
+					if (c !== 0x2c) break;
+					c = buf[++p]!;
+					if (c > 0x39 || c < 0x30) break;
+					let sz = c - 0x30;
+					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) sz = sz * 10 + (c - 0x30);
+					if (c !== 0x2c) break;
+					c = buf[++p]!;
+					if (c > 0x39 || c < 0x30) break;
+					let ec = c - 0x30;
+					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) ec = ec * 10 + (c - 0x30);
+					let f = 5;
+					for (; f < fieldCount; f++) {
+						if (c !== 0x2c) break;
+						c = buf[++p]!;
+						if (c > 0x39 || c < 0x30) break;
+						while ((c = buf[++p]!) <= 0x39 && c >= 0x30);
+					}
+					if (f !== fieldCount) break;
+					if (c === 0x0a) c = buf[++p]!;
+					if (c !== 0x2c) break;
+					if (n === capacity || t >= typeLimit || nm > MAX_U32 || nodeIdValue > MAX_U32 || sz > Number.MAX_SAFE_INTEGER || edgeSum + ec > edgeLimit) break;
+					nodeType[n] = t;
+					nodeName[n] = nm;
+					nodeId[n] = nodeIdValue;
+					nodeSelfSize[n] = sz;
+					firstEdge[n] = edgeSum;
+					edgeSum += ec;
+					n++;
+					i = p + 1;
+					if (i >= fastEnd) break;
+				}
+			}
 			let c = buf[i]!;
 			if (c <= 0x39 && c >= 0x30) {
 				if (state === N_AFTER) {
@@ -612,10 +667,49 @@ export class SnapshotParser {
 		const edgeType = this.edgeType;
 		const edgeName = this.edgeName;
 		const edgeTo = this.edgeTo;
+		// V8's own field order, for the fast path; a record cannot start past fastEnd (its numbers could
+		// run beyond the chunk) — the general loop takes the chunk's tail.
+		const standard = fieldCount === 3 && typeAt === 0 && nameAt === 1 && toAt === 2;
+		const fastEnd = end - FAST_PATH_MARGIN;
 		let closed = false;
 		let problem = 0;
 
 		while (i < end) {
+			if (field === 0 && state === N_EXPECT && standard && i < fastEnd) {
+				// Fast path for whole records as V8 writes them ("type,name,to\n," — digits, commas, an
+				// optional newline): no per-byte state. Anything else (the last record, whitespace,
+				// a record near the chunk end, a value out of range) goes to the general loop below,
+				// which re-reads the record from its start and reports problems.
+				for (;;) {
+					let p = i;
+					let c = buf[p]!;
+					if (c === 0x0a) c = buf[++p]!; // a writer that puts the newline after the comma
+					if (c > 0x39 || c < 0x30) break;
+					let t = c - 0x30;
+					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) t = t * 10 + (c - 0x30);
+					if (c !== 0x2c) break;
+					c = buf[++p]!;
+					if (c > 0x39 || c < 0x30) break;
+					let nm = c - 0x30;
+					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) nm = nm * 10 + (c - 0x30);
+					if (c !== 0x2c) break;
+					c = buf[++p]!;
+					if (c > 0x39 || c < 0x30) break;
+					let target = c - 0x30;
+					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) target = target * 10 + (c - 0x30);
+					if (c === 0x0a) c = buf[++p]!;
+					if (c !== 0x2c) break;
+					const ordinal = target / nodeFieldCount;
+					if (m === capacity || t >= typeLimit || nm > MAX_U32 || ordinal !== ordinal >>> 0 || ordinal >= nodeLimit) break;
+					edgeType[m] = t;
+					edgeName[m] = nm;
+					edgeTo[m] = ordinal;
+					m++;
+					i = p + 1;
+					if (i >= fastEnd) break;
+				}
+				if (i >= end) break;
+			}
 			let c = buf[i]!;
 			if (c <= 0x39 && c >= 0x30) {
 				if (state === N_AFTER) {
