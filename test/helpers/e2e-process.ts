@@ -140,6 +140,17 @@ export function pidsWithCommandLine(needle: string): number[] {
 	return out;
 }
 
+/** heaptop's exit status, or null when it is still running after `timeoutMs` (the timer is cleared). */
+export async function exitWithin(run: HeaptopRun, timeoutMs: number): Promise<{code: number | null; signal: NodeJS.Signals | null} | null> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<null>(resolve => (timer = setTimeout(() => resolve(null), timeoutMs)));
+	try {
+		return await Promise.race([run.exited, late]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
 /** Polls `predicate` every `everyMs` until it holds; false when `timeoutMs` passes first. */
 export async function pollUntil(predicate: () => boolean, timeoutMs: number, everyMs = 100): Promise<boolean> {
 	const end = Date.now() + timeoutMs;
