@@ -16,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
 	const bundledVersion = (globalThis as {__HEAPTOP_VERSION__?: string}).__HEAPTOP_VERSION__;
 	const cli = meow(HELP, {
 		importMeta: import.meta,
+		// HELP is the whole text (the README copies it); meow would put package.json's description first
+		description: false,
 		...(bundledVersion ? {pkg: {name: 'heaptop', version: bundledVersion}} : {}),
 		argv: own,
 		allowUnknownFlags: false,
