@@ -2,3 +2,7 @@
 export {analyzeGraph, type SnapshotAnalysis, type AnalysisOptions} from './analysis.js';
 export type {EngineSummary, SummaryOptions} from './summary.js';
 export type {ClassRetainersOptions} from './paths.js';
+export {SnapshotParser, type SnapshotParserOptions} from './stream-parser.js';
+export {parseSnapshotFile, parseSnapshotFileAsync, type ParseFileOptions} from './read-file.js';
+export {SnapshotFormatError} from './errors.js';
+export type {HeapGraph, SourceLocations} from './graph.js';
