@@ -14,6 +14,7 @@ import {computeShallowSizes} from './shallow-size.js';
 import {summarize, type EngineSummary, type SummaryOptions} from './summary.js';
 import {computeShortestPaths, type ShortestPathTree} from './traverse.js';
 import {WeakMapEdges} from './weakmap-edges.js';
+import {ScratchArrays} from './scratch.js';
 
 export type AnalysisOptions = ClassKeyOptions;
 
@@ -48,25 +49,35 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 	let classRetained: Float64Array | undefined;
 	let weakMaps: WeakMapEdges | undefined;
 	let labeler: PathLabeler | undefined;
+	// Dominators leave node-sized arrays here for the shortest-path tree; dropped once that is built.
+	const scratch = new ScratchArrays();
 
 	const api: SnapshotAnalysis = {
 		graph,
 		classKeys: () => (keys ??= computeClassKeys(graph, options)),
 		shallowSizes: () => (shallow ??= computeShallowSizes(graph)),
-		shortestPaths: () => (paths ??= computeShortestPaths(graph, (weakMaps ??= WeakMapEdges.forGraph(graph)))),
+		shortestPaths: () => {
+			if (!paths) {
+				paths = computeShortestPaths(graph, (weakMaps ??= WeakMapEdges.forGraph(graph)), scratch);
+				scratch.clear();
+			}
+			return paths;
+		},
 		retainers: () => (retainers ??= buildRetainers(graph)),
 		dominators: () => {
 			if (!tree) {
 				weakMaps ??= WeakMapEdges.forGraph(graph);
 				const essential = computeEssentialEdges(graph, weakMaps);
-				tree = computeDominators(graph, essential, api.shallowSizes());
+				// The per-class sums come with the tree (from its scratch arrays, no extra peak).
+				tree = computeDominators(graph, essential, api.shallowSizes(), api.classKeys(), scratch);
 			}
 			return tree;
 		},
 		classRetainedSizes: () => {
 			if (!classRetained) {
+				const dominators = api.dominators();
 				const k = api.classKeys();
-				classRetained = computeClassRetainedSizes(api.dominators(), k.nodeKey, k.keyCount, api.shallowSizes());
+				classRetained = dominators.classRetained ?? computeClassRetainedSizes(dominators, k.nodeKey, k.keyCount, api.shallowSizes());
 			}
 			return classRetained;
 		},
@@ -75,11 +86,16 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 		ordinalOfId: (nodeId: number) => graph.nodeId.indexOf(nodeId),
 		summary: (summaryOptions: SummaryOptions = {}) => {
 			const retained = summaryOptions.retained !== false;
-			return summarize(graph, {
+			const result = summarize(graph, {
 				keys: api.classKeys(),
 				shallowSizes: api.shallowSizes(),
 				classRetained: retained ? api.classRetainedSizes() : null,
 			}, summaryOptions);
+			// Retaining paths are what gets asked next (analyze, check and the retainers screen all
+			// follow a retained summary with them): building their tree now reuses the dominators'
+			// scratch arrays instead of adding its own on top while those wait for the GC.
+			if (retained) api.shortestPaths();
+			return result;
 		},
 		classRetainers: (className, retainerOptions) => classRetainers(getLabeler(), className, retainerOptions),
 		nodeRetainers: (nodeId: number) => {

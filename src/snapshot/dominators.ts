@@ -24,6 +24,7 @@
 import type {HeapGraph} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 import {WeakMapEdges} from './weakmap-edges.js';
+import {ScratchArrays} from './scratch.js';
 
 export interface DominatorTree {
 	/** immediate dominator per node ordinal (the root dominates itself) */
@@ -32,6 +33,14 @@ export interface DominatorTree {
 	readonly retainedSize: Float64Array;
 	/** refinement passes over the graph (always 1: Lengauer–Tarjan needs no iteration; kept for benchmarks) */
 	readonly passes: number;
+	/** per class key (see computeClassRetainedSizes), when computeDominators was given the class keys */
+	readonly classRetained?: Float64Array;
+}
+
+/** What computeDominators needs to sum retained sizes per class key on the way (class-key.ts). */
+export interface NodeClassKeys {
+	readonly nodeKey: Uint32Array;
+	readonly keyCount: number;
 }
 
 /** One bit per edge: 1 = the edge retains its target for dominator purposes. */
@@ -92,7 +101,17 @@ export function isEssential(bits: Uint8Array, edge: number): boolean {
 
 const NONE = 0xffffffff;
 
-export function computeDominators(graph: HeapGraph, essentialEdges: Uint8Array, shallowSizes: Float64Array): DominatorTree {
+/**
+ * With `classes`, the per-class retained sizes come too, computed from the preorder tree while its
+ * scratch arrays are still there (cheaper in memory than computeClassRetainedSizes afterwards).
+ */
+export function computeDominators(
+	graph: HeapGraph,
+	essentialEdges: Uint8Array,
+	shallowSizes: Float64Array,
+	classes?: NodeClassKeys,
+	scratch: ScratchArrays = new ScratchArrays(),
+): DominatorTree {
 	const {nodeCount: n, edgeCount, firstEdge, edgeTo} = graph;
 	// A copy, because the DFS clears the bits of the tree edges it takes (so the predecessor lists
 	// below can leave them out without looking up each edge's parent).
@@ -101,12 +120,12 @@ export function computeDominators(graph: HeapGraph, essentialEdges: Uint8Array, 
 	// are handed from phase to phase (comments say which) rather than allocated anew.
 
 	// --- DFS preorder over essential edges (numbers: root = 0) ----------------------------------
-	let preOf = new Uint32Array(n).fill(NONE); // ordinal → preorder number
-	const vertex = new Uint32Array(n); // preorder number → ordinal
-	const parent = new Uint32Array(n); // DFS-tree parent, by preorder number
+	let preOf = scratch.take(n).fill(NONE); // ordinal → preorder number
+	const vertex = scratch.take(n); // preorder number → ordinal
+	const parent = scratch.take(n); // DFS-tree parent, by preorder number
 	const rootChild = new Uint8Array(n); // by preorder number: hangs off the root (virtual edge)
-	const stackNode = new Uint32Array(n + 1);
-	const stackCursor = new Uint32Array(n);
+	const stackNode = scratch.take(n + 1);
+	const stackCursor = scratch.take(n);
 	let next = 0;
 	const visit = (v: number, parentNo: number, virtual: boolean): void => {
 		const no = next++;
@@ -203,8 +222,8 @@ export function computeDominators(graph: HeapGraph, essentialEdges: Uint8Array, 
 	preOf = new Uint32Array(0);
 	const ancestor = stackCursor; // free after the DFS
 	ancestor.fill(NONE);
-	const label = new Uint32Array(n).fill(NONE);
-	const idom = new Uint32Array(n);
+	const label = scratch.take(n).fill(NONE);
+	const idom = scratch.take(n);
 	let path: Uint32Array = new Uint32Array(1024); // the compression walk (compressed paths stay short)
 	const evaluate = (v: number): number => {
 		if (ancestor[v] === NONE) return v;
@@ -250,11 +269,14 @@ export function computeDominators(graph: HeapGraph, essentialEdges: Uint8Array, 
 	}
 	for (let w = 1; w < n; w++) if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
 	idom[0] = 0;
-	preds = new Uint32Array(0);
 
 	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
 	const dominator = ancestor; // free now
-	const retainedSize = shallowSizes.slice();
+	// The retained sizes take the predecessor lists' place when those are about the right size (the
+	// usual case: a heap has ~2 non-tree edges per node), so that the peak stays where it was.
+	const retainedSize = preds.byteLength >= 8 * n && preds.byteLength <= 12 * n ? new Float64Array(preds.buffer, 0, n) : new Float64Array(n);
+	preds = new Uint32Array(0);
+	retainedSize.set(shallowSizes);
 	for (let w = n - 1; w >= 1; w--) {
 		const v = vertex[w]!;
 		const d = vertex[idom[w]!]!;
@@ -262,7 +284,59 @@ export function computeDominators(graph: HeapGraph, essentialEdges: Uint8Array, 
 		retainedSize[d] = retainedSize[d]! + retainedSize[v]!;
 	}
 	dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
-	return {dominator, retainedSize, passes: 1};
+	// firstPred, label and semi are free: children lists and the walk's stack.
+	const classRetained = classes ? sumRetainedPerKey(idom, vertex, classes, shallowSizes, retainedSize, firstPred, label, semi) : undefined;
+	scratch.give(vertex, parent, firstPred, label, semi, idom);
+	return classRetained ? {dominator, retainedSize, passes: 1, classRetained} : {dominator, retainedSize, passes: 1};
+}
+
+/**
+ * computeClassRetainedSizes on the preorder-numbered tree (idom by preorder number, vertex: number →
+ * ordinal), with the caller's scratch arrays (n + 1, n and n slots).
+ */
+function sumRetainedPerKey(
+	idom: Uint32Array,
+	vertex: Uint32Array,
+	classes: NodeClassKeys,
+	shallowSizes: Float64Array,
+	retainedSize: Float64Array,
+	firstChild: Uint32Array,
+	children: Uint32Array,
+	stack: Uint32Array,
+): Float64Array {
+	const n = vertex.length;
+	const {nodeKey, keyCount} = classes;
+	// Children CSR: count, inclusive prefix (each entry the end of its range), fill backwards.
+	firstChild.fill(0);
+	for (let w = 1; w < n; w++) firstChild[idom[w]!]++;
+	for (let v = 1; v <= n; v++) firstChild[v] += firstChild[v - 1]!;
+	for (let w = n - 1; w >= 1; w--) children[--firstChild[idom[w]!]] = w;
+	const sums = new Float64Array(keyCount);
+	const active = new Uint32Array(keyCount);
+	// As in computeClassRetainedSizes: enter entries, EXIT | w to leave a counted node with children.
+	const EXIT = 0x80000000;
+	let top = 0;
+	stack[top++] = 0;
+	while (top > 0) {
+		const item = stack[--top]!;
+		if (item & EXIT) {
+			active[nodeKey[vertex[item & 0x7fffffff]!]!]--;
+			continue;
+		}
+		const v = vertex[item]!;
+		const key = nodeKey[v]!;
+		const from = firstChild[item]!;
+		const to = firstChild[item + 1]!;
+		if (active[key] === 0 && shallowSizes[v]! > 0) {
+			sums[key] = sums[key]! + retainedSize[v]!;
+			if (from !== to) {
+				active[key]++;
+				stack[top++] = (item | EXIT) >>> 0;
+			}
+		}
+		for (let c = from; c < to; c++) stack[top++] = children[c]!;
+	}
+	return sums;
 }
 
 function grown(array: Uint32Array): Uint32Array<ArrayBuffer> {

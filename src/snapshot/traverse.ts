@@ -22,6 +22,7 @@
 import type {HeapGraph} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 import {WeakMapEdges} from './weakmap-edges.js';
+import {ScratchArrays} from './scratch.js';
 
 export const NO_DISTANCE = 0xffffffff;
 export const NO_EDGE = 0xffffffff;
@@ -33,14 +34,18 @@ export interface ShortestPathTree {
 	readonly parentEdge: Uint32Array;
 }
 
-export function computeShortestPaths(graph: HeapGraph, weakMaps: WeakMapEdges = WeakMapEdges.forGraph(graph)): ShortestPathTree {
+export function computeShortestPaths(
+	graph: HeapGraph,
+	weakMaps: WeakMapEdges = WeakMapEdges.forGraph(graph),
+	scratch: ScratchArrays = new ScratchArrays(),
+): ShortestPathTree {
 	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeName, edgeTo, strings} = graph;
 	const nt = typeIds(graph.nodeTypeNames, ['hidden', 'array', 'synthetic', 'code', 'object shape'] as const);
 	const et = typeIds(graph.edgeTypeNames, ['weak', 'shortcut', 'internal', 'hidden'] as const);
 
-	const distance = new Uint32Array(nodeCount).fill(NO_DISTANCE);
-	const parentEdge = new Uint32Array(nodeCount).fill(NO_EDGE);
-	const queue = new Uint32Array(nodeCount);
+	const distance = scratch.take(nodeCount).fill(NO_DISTANCE);
+	const parentEdge = scratch.take(nodeCount).fill(NO_EDGE);
+	const queue = scratch.take(nodeCount);
 
 	// Per type id: is an edge of this type / into a node of this type "less preferable"?
 	const postponedEdgeType = new Uint8Array(graph.edgeTypeNames.length);
@@ -135,5 +140,6 @@ export function computeShortestPaths(graph: HeapGraph, weakMaps: WeakMapEdges = 
 	// Then everything else, from the root.
 	queue[tail] = ROOT_ORDINAL;
 	run(tail, tail + 1);
+	scratch.give(queue);
 	return {distance, parentEdge};
 }

@@ -180,3 +180,16 @@ test('dominators equal the textbook data-flow definition on larger random graphs
 		assert.deepEqual(Array.from(dominate(g).dominator), naiveDominators(g), `seed ${seed}`);
 	}
 });
+
+test('per-class retained sizes computed with the tree equal computeClassRetainedSizes on the finished tree', () => {
+	for (const seed of [31, 32, 33, 34]) {
+		const g = graphFromJson(randomGraph(seed, 120, 240).toJson());
+		const shallow = computeShallowSizes(g);
+		const keys = computeClassKeys(g);
+		const tree = computeDominators(g, computeEssentialEdges(g), shallow, keys);
+		assert.ok(tree.classRetained, 'sums come with the tree');
+		const expected = computeClassRetainedSizes(tree, keys.nodeKey, keys.keyCount, shallow);
+		assert.deepEqual(Array.from(tree.classRetained), Array.from(expected), `seed ${seed}`);
+		assert.ok(expected.some(v => v > 0));
+	}
+});

@@ -1,0 +1,30 @@
+/**
+ * Node-sized Uint32Arrays handed from one analysis phase to the next. A phase's big temporary arrays
+ * would otherwise linger until the GC notices them (V8 frees an ArrayBuffer only after a collection),
+ * while the next phase allocates its own: on a 250 MB snapshot that overlap was ~60 MB of peak RSS.
+ * Whoever takes an array owns it; only arrays that do not escape into a result are given back.
+ */
+export class ScratchArrays {
+	private free: Uint32Array[] = [];
+
+	/** An array of `length` elements with unspecified contents (fill it yourself). */
+	take(length: number): Uint32Array {
+		let best = -1;
+		for (let i = 0; i < this.free.length; i++) {
+			const size = this.free[i]!.buffer.byteLength;
+			if (size >= length * 4 && (best < 0 || size < this.free[best]!.buffer.byteLength)) best = i;
+		}
+		if (best < 0) return new Uint32Array(length);
+		const [array] = this.free.splice(best, 1);
+		return new Uint32Array(array!.buffer, 0, length);
+	}
+
+	give(...arrays: Uint32Array[]): void {
+		for (const array of arrays) if (array.byteOffset === 0 && array.buffer.byteLength > 0) this.free.push(array);
+	}
+
+	/** Drops every free array (for the GC to reclaim) once no big phase is left to run. */
+	clear(): void {
+		this.free = [];
+	}
+}
