@@ -443,11 +443,14 @@ export class PathLabeler {
 	instancesOf(className: string): number[] | null {
 		const c = this.keys.classNames.indexOf(className);
 		if (c < 0) return null;
-		const {nodeKey, keyClass} = this.keys;
+		const {nodeKey, keyClass, keyCount} = this.keys;
+		// One lookup per node: which keys belong to the class (same-named classes from several files).
+		const wanted = new Uint8Array(keyCount);
+		for (let k = 0; k < keyCount; k++) if (keyClass[k] === c) wanted[k] = 1;
 		const shallow = this.shallowSizes;
 		const out: number[] = [];
 		for (let n = 0, count = this.graph.nodeCount; n < count; n++) {
-			if (keyClass[nodeKey[n]!] !== c) continue;
+			if (wanted[nodeKey[n]!] === 0) continue;
 			if (shallow && shallow[n] === 0) continue;
 			out.push(n);
 		}
