@@ -125,6 +125,39 @@ export function isAlive(pid: number): boolean {
 	}
 }
 
+/** Pids of the live descendants of `pid` (children, their children, …). */
+export function descendants(pid: number): number[] {
+	const children = new Map<number, number[]>();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+		} catch {
+			// exited meanwhile
+		}
+	}
+	const out: number[] = [];
+	const queue = [pid];
+	while (queue.length > 0) {
+		for (const child of children.get(queue.shift()!) ?? []) {
+			if (isAlive(child)) out.push(child);
+			queue.push(child);
+		}
+	}
+	return out;
+}
+
+/** The command line of a live process, '' when it is gone. */
+export function commandLine(pid: number): string {
+	try {
+		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+	} catch {
+		return '';
+	}
+}
+
 /** Pids of live processes whose command line contains `needle` (e.g. a fixture's path). */
 export function pidsWithCommandLine(needle: string): number[] {
 	const out: number[] = [];
