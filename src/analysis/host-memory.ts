@@ -93,3 +93,12 @@ function statValue(text: string | null, key: string): number {
 	const match = text && new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
 	return match ? Number(match[1]) : 0;
 }
+
+/** A process's current and peak resident set (VmRSS, VmHWM) in bytes, or null when unreadable. */
+export async function readProcessMemory(pid: number, root = '/'): Promise<{rss: number; peak: number} | null> {
+	const text = await readText(join(root, 'proc', String(pid), 'status'));
+	const kb = (key: string) => Number((text && new RegExp(`^${key}:\\s+(\\d+)\\s*kB`, 'm').exec(text))?.[1] ?? NaN) * 1024;
+	const rss = kb('VmRSS');
+	const peak = kb('VmHWM');
+	return Number.isFinite(rss) && Number.isFinite(peak) ? {rss, peak} : null;
+}

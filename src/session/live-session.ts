@@ -12,7 +12,7 @@ import {startSampler} from '../sampling/sampler.js';
 import {classifyTrend} from '../analysis/trend.js';
 import {rankGrowth} from '../analysis/growth.js';
 import {decideSnapshot, type GateDecision, type GateInput} from '../analysis/gate.js';
-import {canReadProc, readCgroupMemory} from '../analysis/host-memory.js';
+import {canReadProc, readCgroupMemory, readProcessMemory} from '../analysis/host-memory.js';
 import {effectiveInterval, recentPauseMs} from '../analysis/schedule.js';
 import {listeningSocketsOfPid} from '../target/discover.js';
 import {buildAllocationSites, sitesForClass} from '../analysis/allocation-sites.js';
@@ -96,6 +96,8 @@ export class LiveSession {
 	private readonly gcDiscount: GcDiscount = {count: 0, major: 0, pauseMs: 0};
 	/** heapUsed when the last snapshot was taken (the gate scales its measured cost to today's heap) */
 	private lastSnapshotHeapUsed: number | null = null;
+	/** the largest extra peak RSS a snapshot was seen to cost this target (local only), for the gate */
+	private measuredExtraBytes: number | null = null;
 	/** the last refusal was already announced (one notice per run of refusals, not one per tick) */
 	private refusalAnnounced = false;
 	private blindWarned = false;
@@ -268,7 +270,7 @@ export class LiveSession {
 			this.refusalAnnounced = false;
 			if (gate.headroomBytes === null && !this.blindWarned && !this.options.forceSnapshot) {
 				this.blindWarned = true;
-				this.emit({type: 'notice', level: 'warn', text: `snapshots are taken blind: ${gate.reason}; they stop when the estimated cost grows`});
+				this.emit({type: 'notice', level: 'warn', text: `snapshot cost cannot be checked against free memory: ${gate.reason}; larger snapshots will be refused`});
 			}
 			await this.captureAndAnalyse(manual);
 		} catch (error) {
@@ -295,6 +297,7 @@ export class LiveSession {
 			lastObjectCount: this.lastObjectCount,
 			lastPauseMs: this.pauses.at(-1) ?? null,
 			lastHeapUsed: this.lastSnapshotHeapUsed,
+			lastExtraBytes: this.measuredExtraBytes,
 			force: this.options.forceSnapshot,
 			root: this.options.procRoot,
 		};
@@ -307,6 +310,7 @@ export class LiveSession {
 		this.pauseSampler?.('snapshot');
 		const heapBefore = this.samples.at(-1)?.heapUsed ?? null;
 		const gcBefore = await this.readGcTotals();
+		const memoryBefore = await this.readTargetMemory();
 		let settling: Promise<void> | null = null;
 		const result = await runSnapshotJob(this.target, this.engine, {
 			seq,
@@ -319,6 +323,7 @@ export class LiveSession {
 				// the target is running again as soon as the chunks are all in; sampling resumes once the
 				// snapshot's own GCs are counted (so no sample shows them before they are discounted)
 				if (phase.phase !== 'capturing' && settling === null) {
+					void this.measureSnapshotMemory(memoryBefore);
 					settling = this.discountForcedGcs(gcBefore).finally(() => this.resumeSampler?.());
 				}
 				this.emit({type: 'snapshotJob', job: phase.phase === 'capturing'
@@ -343,6 +348,22 @@ export class LiveSession {
 			if (retainers) this.emit({type: 'retainers', retainers});
 		}
 		await this.refreshAllocationSites(seq);
+	}
+
+	private async readTargetMemory(): Promise<{rss: number; peak: number} | null> {
+		return this.local && this.target.info.pid !== null ? readProcessMemory(this.target.info.pid, this.options.procRoot) : null;
+	}
+
+	/**
+	 * What the capture really cost in RSS: the peak (VmHWM) it reached above the RSS before it. Only
+	 * seen when the snapshot set a new peak — usually the first, which costs the most (later ones
+	 * reuse the memory the first left behind). The gate prefers this to its per-object constant.
+	 */
+	private async measureSnapshotMemory(before: {rss: number; peak: number} | null): Promise<void> {
+		const after = before ? await this.readTargetMemory() : null;
+		if (!before || !after || after.peak <= before.peak) return;
+		const extra = after.peak - before.rss;
+		this.measuredExtraBytes = Math.max(this.measuredExtraBytes ?? 0, extra);
 	}
 
 	private async readGcTotals(): Promise<GcTotals | null> {
