@@ -63,8 +63,13 @@ export interface GateDecision {
 	headroomBytes: number | null;
 }
 
-/** Node 20 measurements (cdp-facts §4.2): extra peak RSS 490–530 B and pause 3.4–4.7 µs per object. */
-export const EXTRA_BYTES_PER_NODE = 520;
+/**
+ * Extra peak RSS per heap object for a *first* snapshot. cdp-facts §4.2 measured 490–530 B on quiet,
+ * object-heavy heaps, but first snapshots here cost up to 1,417 B/object (t-big-heap: +870 MB for
+ * 645 k objects); later snapshots reuse that memory. The gate must protect the first one, so it
+ * assumes the high figure until this target's own cost has been measured.
+ */
+export const EXTRA_BYTES_PER_NODE = 1500;
 export const PAUSE_MS_PER_NODE = 0.0045;
 /** Conservative bytes per heap object when no snapshot has counted them (small-object heaps ≈ 42). */
 export const ROUGH_BYTES_PER_NODE = 40;

@@ -15,7 +15,9 @@
  *   3. too few snapshots (or none):
  *        heap floor growing strongly for long enough              → leak
  *        growing, but weak fit or short observation               → inconclusive
- *        stable, observed long enough                             → no-leak
+ *        stable, observed long enough, snapshots off              → no-leak
+ *        stable, but snapshots were on and too few came in        → inconclusive (a slow leak of one
+ *          class hides in a flat floor; the snapshots that would show it are missing)
  *        plateau                                                  → inconclusive (a cache that filled
  *          and a leak whose floor a late major GC hid look the same from heapUsed alone)
  *        unknown trend / too short                                → inconclusive

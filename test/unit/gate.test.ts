@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {decideSnapshot, estimateSnapshotCost, type GateInput} from '../../src/analysis/gate.js';
+import {decideSnapshot, estimateSnapshotCost, EXTRA_BYTES_PER_NODE, type GateInput} from '../../src/analysis/gate.js';
 import {canReadProc, readCgroupMemory, readHostAvailable} from '../../src/analysis/host-memory.js';
 import type {HeapLimits} from '../../src/model/types.js';
 
@@ -49,11 +49,11 @@ test('cgroup v2: walks up to the nearest limited ancestor and subtracts reclaima
 	const small = await decideSnapshot(base({root}));
 	assert.equal(small.allow, true, small.reason);
 	assert.equal(small.headroomBytes, 224 * MB);
-	// 1 M objects ≈ 520 MB: refused, and the reason names the cgroup
+	// 1 M objects ≈ 1.5 GB: refused, and the reason names the cgroup
 	const big = await decideSnapshot(base({root, lastObjectCount: 1_000_000}));
 	assert.equal(big.allow, false);
 	assert.match(big.reason, /not enough free memory .* 224\.0 MB is free in its cgroup \(limit 1\.0 GB, 800\.0 MB used\)/);
-	assert.match(big.reason, /≈ 495\.9 MB extra memory and a 4\.5 s pause \(estimated from 1\.0 M objects\)/);
+	assert.match(big.reason, /≈ 1\.4 GB extra memory and a 4\.5 s pause \(estimated from 1\.0 M objects\)/);
 });
 
 test('cgroup v1: the memory controller line, "unlimited" as LONG_MAX, limit on the parent', async () => {
@@ -88,7 +88,7 @@ test('no limit anywhere: the host\'s MemAvailable decides', async () => {
 	const tight = await decideSnapshot(base({root: noCgroup, lastObjectCount: 1_000_000}));
 	assert.equal(tight.allow, false);
 	assert.match(tight.reason, /only 100\.0 MB is free on this host/);
-	assert.match(tight.reason, /RSS would peak near 895\.9 MB/);
+	assert.match(tight.reason, /RSS would peak near 1\.8 GB/);
 });
 
 test('the lower of host and cgroup headroom binds', async () => {
@@ -100,7 +100,7 @@ test('the lower of host and cgroup headroom binds', async () => {
 
 test('a remote target (or an unreadable /proc/PID) is allowed only small snapshots, with advice otherwise', async () => {
 	const root = fakeRoot(v2Tree);
-	const smallRemote = await decideSnapshot(base({root, local: false, lastObjectCount: 50_000}));
+	const smallRemote = await decideSnapshot(base({root, local: false, lastObjectCount: 20_000}));
 	assert.equal(smallRemote.allow, true);
 	assert.equal(smallRemote.headroomBytes, null);
 	const bigRemote = await decideSnapshot(base({root, local: false, lastObjectCount: 2_000_000}));
@@ -116,7 +116,7 @@ test('force overrides every refusal but still reports the estimate', async () =>
 	const root = fakeRoot(v2Tree);
 	const forced = await decideSnapshot(base({root, local: false, lastObjectCount: 5_000_000, force: true}));
 	assert.equal(forced.allow, true);
-	assert.match(forced.reason, /^forced: ≈ 2\.4 GB extra memory/);
+	assert.match(forced.reason, /^forced: ≈ 7\.0 GB extra memory/);
 });
 
 test('a heap near its V8 limit is refused: the snapshot itself could cause the OOM', async () => {
@@ -133,7 +133,7 @@ test('estimates: measured figures scale with the heap; without a count, a rough 
 	assert.equal(estimateSnapshotCost(base({lastObjectCount: 400_000, lastHeapUsed: 100 * MB, heapUsed: 50 * MB})).nodes, 400_000);
 	const rough = estimateSnapshotCost(base({lastObjectCount: null, heapUsed: 80 * MB}));
 	assert.equal(rough.nodes, 2_097_152);
-	assert.equal(rough.extraBytes, 2_097_152 * 520);
+	assert.equal(rough.extraBytes, 2_097_152 * EXTRA_BYTES_PER_NODE);
 	assert.ok(Math.abs(rough.pauseMs - 2_097_152 * 0.0045) < 1e-6);
 	assert.equal(rough.rough, true);
 });

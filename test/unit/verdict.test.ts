@@ -51,3 +51,9 @@ test('strong growth needs the growing shape', () => {
 	assert.equal(isStrongGrowth(trend('growing', 0.8), 45_000), true);
 	assert.equal(isStrongGrowth(trend('growing', 0.79), 45_000), false);
 });
+
+test('snapshots on but too few taken: a flat heap floor alone does not clear the target', () => {
+	const v = explainVerdict({growth: 'inconclusive', trend: trend('stable', 0), snapshotCount: 1, snapshotsEnabled: true, observedMs: 60_000});
+	assert.equal(v.verdict, 'inconclusive');
+	assert.match(v.reason, /only 1 snapshot/);
+});
