@@ -76,6 +76,7 @@ export function explainVerdict(input: VerdictInput): VerdictExplained {
 	if (observedMs !== undefined && observedMs < SETTLED_MIN_OBSERVED_MS) {
 		return {verdict: 'inconclusive', reason: `the heap looks stable but was watched only ${Math.round(observedMs / 1000)} s; ${why}`};
 	}
+	if (snapshotsEnabled) return {verdict: 'inconclusive', reason: `the heap floor is stable, but ${why}`};
 	return {verdict: 'no-leak', reason: `the heap floor is stable; ${why}`};
 }
 
