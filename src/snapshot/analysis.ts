@@ -7,7 +7,7 @@
 import type {ClassRetainers, PathStep} from '../model/types.js';
 import {computeClassKeys, type ClassKeys, type ClassKeyOptions} from './class-key.js';
 import {computeClassRetainedSizes, computeDominators, computeEssentialEdges, type DominatorTree} from './dominators.js';
-import type {HeapGraph} from './graph.js';
+import type {HeapGraph, SizeArray} from './graph.js';
 import {PathLabeler, classRetainers, directRetainerPaths, type ClassRetainersOptions} from './paths.js';
 import {buildRetainers, type RetainersIndex} from './retainers-index.js';
 import {computeShallowSizes} from './shallow-size.js';
@@ -31,7 +31,7 @@ export interface SnapshotAnalysis {
 
 	// The pieces, computed on first use (for tests and benchmarks).
 	classKeys(): ClassKeys;
-	shallowSizes(): Float64Array;
+	shallowSizes(): SizeArray;
 	shortestPaths(): ShortestPathTree;
 	retainers(): RetainersIndex;
 	dominators(): DominatorTree;
@@ -42,7 +42,7 @@ export interface SnapshotAnalysis {
 
 export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): SnapshotAnalysis {
 	let keys: ClassKeys | undefined;
-	let shallow: Float64Array | undefined;
+	let shallow: SizeArray | undefined;
 	let paths: ShortestPathTree | undefined;
 	let retainers: RetainersIndex | undefined;
 	let tree: DominatorTree | undefined;

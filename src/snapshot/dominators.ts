@@ -21,7 +21,7 @@
  * essential edges from the root to n passes through dominator[n]; retainedSize[n] = shallowSize[n] +
  * the retained sizes of the nodes it immediately dominates.
  */
-import type {HeapGraph} from './graph.js';
+import type {HeapGraph, SizeArray} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 import {WeakMapEdges} from './weakmap-edges.js';
 import {ScratchArrays} from './scratch.js';
@@ -108,7 +108,7 @@ const NONE = 0xffffffff;
 export function computeDominators(
 	graph: HeapGraph,
 	essentialEdges: Uint8Array,
-	shallowSizes: Float64Array,
+	shallowSizes: SizeArray,
 	classes?: NodeClassKeys,
 	scratch: ScratchArrays = new ScratchArrays(),
 ): DominatorTree {
@@ -298,7 +298,7 @@ function sumRetainedPerKey(
 	idom: Uint32Array,
 	vertex: Uint32Array,
 	classes: NodeClassKeys,
-	shallowSizes: Float64Array,
+	shallowSizes: SizeArray,
 	retainedSize: Float64Array,
 	firstChild: Uint32Array,
 	children: Uint32Array,
@@ -358,7 +358,7 @@ export function computeClassRetainedSizes(
 	tree: DominatorTree,
 	nodeKey: Uint32Array,
 	keyCount: number,
-	shallowSizes: Float64Array,
+	shallowSizes: SizeArray,
 ): Float64Array {
 	const {dominator, retainedSize} = tree;
 	const n = dominator.length;

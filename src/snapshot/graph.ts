@@ -26,8 +26,11 @@ export interface HeapGraph {
 	readonly nodeName: Uint32Array;
 	/** V8's heap object id: stable across snapshots of one inspector session, larger for newer objects. */
 	readonly nodeId: Uint32Array;
-	/** V8's raw self size in bytes (Float64 because a backing store can exceed 4 GiB). */
-	readonly nodeSelfSize: Float64Array;
+	/**
+	 * V8's raw self size in bytes. Uint32 (half the memory) unless some node is 4 GiB or larger (a huge
+	 * backing store), in which case the parser writes the whole column as Float64; read it as numbers.
+	 */
+	readonly nodeSelfSize: SizeArray;
 	/** length nodeCount + 1 */
 	readonly firstEdge: Uint32Array;
 
@@ -40,6 +43,9 @@ export interface HeapGraph {
 	/** Header's `extra_native_bytes` (Node 24+), else 0. */
 	readonly extraNativeBytes: number;
 }
+
+/** Byte sizes per node: Uint32Array when every value fits, else Float64Array (decided per array). */
+export type SizeArray = Uint32Array | Float64Array;
 
 export interface SourceLocations {
 	/** node ordinals, ascending */

@@ -17,7 +17,7 @@
  */
 import type {CauseHint, ClassRetainers, PathStep, RetainerCluster, SourceLocation} from '../model/types.js';
 import {classNameOf, type ClassKeys} from './class-key.js';
-import type {HeapGraph, SourceLocations} from './graph.js';
+import type {HeapGraph, SizeArray, SourceLocations} from './graph.js';
 import {edgeNameText, nodeNameText, nodeTypeText, ROOT_ORDINAL, typeIds} from './graph.js';
 import {adviceFor, classifyHops, type HopInfo} from './hints.js';
 import {sortedLocations} from './locations.js';
@@ -56,7 +56,7 @@ export class PathLabeler {
 		readonly keys: ClassKeys,
 		readonly tree: ShortestPathTree,
 		/** DevTools shallow sizes: instances with 0 are not listed by the Summary, so not sampled */
-		readonly shallowSizes: Float64Array | null = null,
+		readonly shallowSizes: SizeArray | null = null,
 	) {
 		this.nt = typeIds(graph.nodeTypeNames, ['synthetic', 'closure', 'object', 'string', 'concatenated string', 'sliced string', 'number', 'regexp', 'hidden'] as const);
 		this.et = typeIds(graph.edgeTypeNames, ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'] as const);

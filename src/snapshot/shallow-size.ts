@@ -13,7 +13,7 @@
  * Invariants: the result sums to the same total as nodeSelfSize; owners[] only moves
  * UNVISITED → owner → MULTIPLE, so every node enters the worklist at most twice.
  */
-import type {HeapGraph} from './graph.js';
+import type {HeapGraph, SizeArray} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 
 const UNVISITED = 0xffffffff;
@@ -28,9 +28,16 @@ export function hasUserRoots(graph: HeapGraph): boolean {
 	return false;
 }
 
-export function computeShallowSizes(graph: HeapGraph): Float64Array {
+/**
+ * Uint32Array when the self sizes are (shallow sizes only move bytes between nodes, so none exceeds
+ * the total) and their total fits in 32 bits, else Float64Array: 13 MB less on 3.3 M nodes.
+ */
+export function computeShallowSizes(graph: HeapGraph): SizeArray {
 	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeTo, strings} = graph;
-	const sizes = graph.nodeSelfSize.slice();
+	const self = graph.nodeSelfSize;
+	let total = 0;
+	if (self instanceof Uint32Array) for (let n = 0; n < nodeCount; n++) total += self[n]!;
+	const sizes: SizeArray = self instanceof Uint32Array && total <= 0xffff_ffff ? self.slice() : Float64Array.from(self);
 	if (!hasUserRoots(graph)) return sizes;
 	if (nodeCount >= MULTIPLE_OWNERS) throw new RangeError('Too many nodes for shallow sizes');
 

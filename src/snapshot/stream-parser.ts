@@ -119,7 +119,8 @@ export class SnapshotParser {
 	private nodeType = new Uint8Array(0);
 	private nodeName = new Uint32Array(0);
 	private nodeId = new Uint32Array(0);
-	private nodeSelfSize = new Float64Array(0);
+	// Uint32 until a size ≥ 2^32 shows up (see widenSelfSizes)
+	private nodeSelfSize: Uint32Array | Float64Array = new Uint32Array(0);
 	private firstEdge = new Uint32Array(1);
 
 	// Edges.
@@ -459,9 +460,18 @@ export class SnapshotParser {
 		this.nodeType = resized(new Uint8Array(capacity), this.nodeType, n);
 		this.nodeName = resized(new Uint32Array(capacity), this.nodeName, n);
 		this.nodeId = resized(new Uint32Array(capacity), this.nodeId, n);
-		this.nodeSelfSize = resized(new Float64Array(capacity), this.nodeSelfSize, n);
+		const sizes = this.nodeSelfSize;
+		this.nodeSelfSize = sizes instanceof Float64Array ? resized(new Float64Array(capacity), sizes, n) : resized(new Uint32Array(capacity), sizes, n);
 		this.firstEdge = resized(new Uint32Array(capacity + 1), this.firstEdge, n);
 		this.nodeCapacity = capacity;
+	}
+
+	/** The first self size ≥ 2^32 (rare: a huge backing store) turns the column into Float64. */
+	private widenSelfSizes(used: number): Float64Array {
+		const wide = new Float64Array(this.nodeCapacity);
+		wide.set(this.nodeSelfSize.subarray(0, used));
+		this.nodeSelfSize = wide;
+		return wide;
 	}
 
 	private resizeEdges(capacity: number): void {
@@ -502,7 +512,7 @@ export class SnapshotParser {
 		const nodeType = this.nodeType;
 		const nodeName = this.nodeName;
 		const nodeId = this.nodeId;
-		const nodeSelfSize = this.nodeSelfSize;
+		let nodeSelfSize = this.nodeSelfSize;
 		const firstEdge = this.firstEdge;
 		// V8's own field order, for the fast path (see parseEdges); extra fields after edge_count are read and ignored.
 		const standard = typeAt === 0 && nameAt === 1 && idAt === 2 && sizeAt === 3 && edgesAt === 4;
@@ -549,7 +559,7 @@ export class SnapshotParser {
 					if (f !== fieldCount) break;
 					if (c === 0x0a) c = buf[++p]!;
 					if (c !== 0x2c) break;
-					if (n === capacity || t >= typeLimit || nm > MAX_U32 || nodeIdValue > MAX_U32 || sz > Number.MAX_SAFE_INTEGER || edgeSum + ec > edgeLimit) break;
+					if (n === capacity || t >= typeLimit || nm > MAX_U32 || nodeIdValue > MAX_U32 || sz > MAX_U32 || edgeSum + ec > edgeLimit) break;
 					nodeType[n] = t;
 					nodeName[n] = nm;
 					nodeId[n] = nodeIdValue;
@@ -594,6 +604,9 @@ export class SnapshotParser {
 						if (type >= typeLimit || name > MAX_U32 || id > MAX_U32 || size > Number.MAX_SAFE_INTEGER) {
 							problem = P_OUT_OF_RANGE;
 							break;
+						}
+						if (size > MAX_U32 && !(nodeSelfSize instanceof Float64Array)) {
+							nodeSelfSize = this.widenSelfSizes(n);
 						}
 						nodeType[n] = type;
 						nodeName[n] = name;

@@ -9,7 +9,7 @@
  */
 import type {ClassSummary, SnapshotSummary} from '../model/types.js';
 import type {ClassKeys} from './class-key.js';
-import type {HeapGraph} from './graph.js';
+import type {HeapGraph, SizeArray} from './graph.js';
 
 export type EngineSummary = Omit<SnapshotSummary, 'seq' | 't' | 'file' | 'captureMs' | 'parseMs'>;
 
@@ -22,7 +22,7 @@ export interface SummaryOptions {
 
 export interface SummaryInputs {
 	keys: ClassKeys;
-	shallowSizes: Float64Array;
+	shallowSizes: SizeArray;
 	/** per class key (computeClassRetainedSizes), or null when not computed */
 	classRetained: Float64Array | null;
 }

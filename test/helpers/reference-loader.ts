@@ -21,7 +21,10 @@ export function graphFromJson(text: string): HeapGraph {
 	const nodeType = new Uint8Array(nodeCount);
 	const nodeName = new Uint32Array(nodeCount);
 	const nodeId = new Uint32Array(nodeCount);
-	const nodeSelfSize = new Float64Array(nodeCount);
+	// The parser's rule: Uint32 unless some self size is 4 GiB or more.
+	let wideSizes = false;
+	for (let i = 0; i < nodeCount; i++) if (o.nodes[i * nfc + nSize] > 0xffff_ffff) wideSizes = true;
+	const nodeSelfSize = wideSizes ? new Float64Array(nodeCount) : new Uint32Array(nodeCount);
 	const firstEdge = new Uint32Array(nodeCount + 1);
 	let e = 0;
 	for (let i = 0; i < nodeCount; i++) {

@@ -33,8 +33,21 @@ test('an internal node reached from one owner gives its size to the owner, throu
 	assert.equal(sizes[str], 1024);
 	assert.equal(sizes[external], 0);
 	assert.equal(sizes[global], 40, 'the owner of the owner gets nothing');
-	const raw = graphFromJson(b.toJson()).nodeSelfSize.reduce((a, x) => a + x, 0);
-	assert.equal(sizes.reduce((a, x) => a + x, 0), raw, 'sizes move, the total stays');
+	const raw = Array.from(graphFromJson(b.toJson()).nodeSelfSize).reduce((a, x) => a + x, 0);
+	assert.equal(Array.from(sizes).reduce((a, x) => a + x, 0), raw, 'sizes move, the total stays');
+	assert.ok(sizes instanceof Uint32Array, 'small totals stay in 32 bits');
+});
+
+test('shallow sizes widen to Float64 when owned sizes could add up past 4 GiB', () => {
+	const {b, global} = withGlobal();
+	const arr = b.node('object', 'Array', {selfSize: 32});
+	const elements = b.node('array', '(object elements)', {selfSize: 0xffff_fff0});
+	b.edge(global, arr, 'property', 'list').edge(arr, elements, 'internal', 'elements');
+	const graph = graphFromJson(b.toJson());
+	assert.ok(graph.nodeSelfSize instanceof Uint32Array, 'each self size fits in 32 bits');
+	const sizes = computeShallowSizes(graph);
+	assert.ok(sizes instanceof Float64Array);
+	assert.equal(sizes[arr], 0xffff_fff0 + 32, 'no 32-bit wrap-around');
 });
 
 test('an internal node shared by two owners keeps its size; weak edges do not make owners', () => {

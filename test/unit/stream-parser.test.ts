@@ -31,6 +31,9 @@ describe('SnapshotParser: equal to JSON.parse at every chunk size', () => {
 		assert.ok(graph.strings.includes('emoji 😀 and 🚀'));
 		assert.ok(graph.strings.includes(''));
 		assert.ok(Array.from(graph.nodeSelfSize).includes(6_000_000_000));
+		assert.ok(graph.nodeSelfSize instanceof Float64Array, 'a size of 4 GiB or more widens the column');
+		const small = parseChunked(Buffer.from(new SnapshotBuilder().toJson()), 7);
+		assert.ok(small.nodeSelfSize instanceof Uint32Array, 'sizes below 4 GiB are kept in 32 bits');
 		assert.deepEqual(Array.from(graph.locations!.node), [1, 1, 29, 30]); // global twice (file order kept), closure, context
 		assert.deepEqual(Array.from(graph.locations!.scriptId), [3, 4, 12, 12]);
 		assert.equal(graph.firstEdge[graph.nodeCount], graph.edgeCount);
