@@ -16,6 +16,9 @@ export class CheckError extends Error {
 	override name = 'CheckError';
 }
 
+/** What a started app's inspector prints because heaptop is attached: noise in a CI log. */
+const INSPECTOR_CHATTER = /^\[[^\]]*\] (Debugger (listening|attached|ending)|For help, see|Waiting for the debugger)/;
+
 /** Grace period for a snapshot still running when the duration is up. */
 const FINISH_SNAPSHOT_GRACE_MS = 60_000;
 /** How many growing classes the report explains (retaining path + hint), as the session does. */
@@ -43,7 +46,12 @@ export async function runCheck(options: Options): Promise<number> {
 	const log = (line: string) => {
 		if (!options.json || process.stderr.isTTY) process.stderr.write(`${line}\n`);
 	};
-	const target = await attachTarget(options.target!, {allowRemote: options.allowRemote, log: line => process.stderr.write(`${line}\n`)});
+	const target = await attachTarget(options.target!, {
+		allowRemote: options.allowRemote,
+		log: line => {
+			if (!INSPECTOR_CHATTER.test(line)) process.stderr.write(`${line}\n`);
+		},
+	});
 	log(`heaptop: watching ${target.info.title || target.info.url} (pid ${target.info.pid ?? '?'}, ${target.info.nodeVersion ?? 'not Node'}) for ${options.durationMs / 1000} s`);
 
 	let trend: Trend | null = null;
