@@ -440,7 +440,7 @@ export class PathLabeler {
 	}
 
 	/** Node ordinals of one class (as the Summary lists them), in node order. */
-	instancesOf(className: string): number[] | null {
+	instancesOf(className: string): Uint32Array | null {
 		const c = this.keys.classNames.indexOf(className);
 		if (c < 0) return null;
 		const {nodeKey, keyClass, keyCount} = this.keys;
@@ -448,14 +448,35 @@ export class PathLabeler {
 		const wanted = new Uint8Array(keyCount);
 		for (let k = 0; k < keyCount; k++) if (keyClass[k] === c) wanted[k] = 1;
 		const shallow = this.shallowSizes;
-		const out: number[] = [];
-		for (let n = 0, count = this.graph.nodeCount; n < count; n++) {
-			if (wanted[nodeKey[n]!] === 0) continue;
-			if (shallow && shallow[n] === 0) continue;
-			out.push(n);
-		}
+		const count = this.graph.nodeCount;
+		// Counted first, then filled: a typed array, not a JS array of up to a million numbers
+		// (those cost heap and GC time for a list that is only sampled).
+		let found = 0;
+		for (let n = 0; n < count; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) found++;
+		const out = new Uint32Array(found);
+		for (let n = 0, i = 0; n < count && i < found; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) out[i++] = n;
 		return out;
 	}
+}
+
+/**
+ * `max` instances spread evenly over the class in id order (ids grow with allocation time, so the
+ * sample covers old and new objects), as ordinals in id order. Only the ids are sorted (a native
+ * numeric sort), not the instances through a comparator: Array's 600 k instances took 150 ms that way.
+ */
+export function sampleByIdOrder(instances: Uint32Array, ids: Uint32Array, max: number): number[] {
+	const byId = (a: number, b: number) => ids[a]! - ids[b]! || a - b;
+	if (instances.length <= max) return Array.from(instances).sort(byId);
+	const sortedIds = new Uint32Array(instances.length);
+	for (let i = 0; i < instances.length; i++) sortedIds[i] = ids[instances[i]!]!;
+	sortedIds.sort();
+	const picked = new Map<number, number>(); // id → the first ordinal found with it (ids are unique in practice)
+	for (let i = 0; i < max; i++) picked.set(sortedIds[Math.floor((i * instances.length) / max)]!, -1);
+	for (let i = 0; i < instances.length; i++) {
+		const n = instances[i]!;
+		if (picked.get(ids[n]!) === -1) picked.set(ids[n]!, n);
+	}
+	return [...picked.values()].sort(byId);
 }
 
 function baseName(url: string): string {
@@ -474,11 +495,7 @@ export function classRetainers(labeler: PathLabeler, className: string, options:
 	if (!instances) return null;
 	const maxInstances = Math.max(1, options.maxInstances ?? 200);
 	const maxClusters = Math.max(1, options.maxClusters ?? 5);
-	const ids = labeler.graph.nodeId;
-	instances.sort((a, b) => ids[a]! - ids[b]!);
-	const sample: number[] = [];
-	if (instances.length <= maxInstances) sample.push(...instances);
-	else for (let i = 0; i < maxInstances; i++) sample.push(instances[Math.floor(i * instances.length / maxInstances)]!);
+	const sample = sampleByIdOrder(instances, labeler.graph.nodeId, maxInstances);
 
 	const groups = new Map<string, {count: number; hops: Hop[] | null}>();
 	for (const node of sample) {

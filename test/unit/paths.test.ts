@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 import {graphFromJson} from '../helpers/reference-loader.js';
 import {analyzeGraph} from '../../src/snapshot/analysis.js';
-import {pathText} from '../../src/snapshot/paths.js';
+import {pathText, sampleByIdOrder} from '../../src/snapshot/paths.js';
 
 const SECRET = 'password=hunter2';
 
@@ -143,4 +143,22 @@ test('nodeRetainers lists one path per direct retainer; retainedSizeOf answers b
 	assert.equal(analysis.retainedSizeOf(g.nodeId[global]!), 8 * 4 + 100);
 	assert.equal(analysis.retainedSizeOf(123456), null);
 	assert.deepEqual(analysis.nodeRetainers(123456), []);
+});
+
+test('sampleByIdOrder picks the same evenly spread instances as sorting them all by id', () => {
+	// ids in shuffled order (a heap's ids are not in node order), instances a subset of the nodes
+	let seed = 7;
+	const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+	const ids = new Uint32Array(5000);
+	for (let n = 0; n < ids.length; n++) ids[n] = n * 2 + 1;
+	for (let n = ids.length - 1; n > 0; n--) {
+		const m = Math.floor(random() * (n + 1));
+		[ids[n], ids[m]] = [ids[m]!, ids[n]!];
+	}
+	const instances = Uint32Array.from({length: ids.length}, (_, n) => n).filter(() => random() < 0.6);
+	for (const max of [1, 7, 200, instances.length - 1, instances.length, instances.length + 5]) {
+		const all = Array.from(instances).sort((a, b) => ids[a]! - ids[b]!);
+		const expected = all.length <= max ? all : Array.from({length: max}, (_, i) => all[Math.floor((i * all.length) / max)]!);
+		assert.deepEqual(sampleByIdOrder(instances, ids, max), expected, `max ${max}`);
+	}
 });
