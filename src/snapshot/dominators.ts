@@ -29,8 +29,11 @@ import {ScratchArrays} from './scratch.js';
 export interface DominatorTree {
 	/** immediate dominator per node ordinal (the root dominates itself) */
 	readonly dominator: Uint32Array;
-	/** retained size per node ordinal (DevTools shallow sizes summed over the dominator subtree) */
-	readonly retainedSize: Float64Array;
+	/**
+	 * retained size per node ordinal (DevTools shallow sizes summed over the dominator subtree);
+	 * Uint32 when the shallow sizes total under 4 GiB (no retained size exceeds the total), else Float64
+	 */
+	readonly retainedSize: SizeArray;
 	/** refinement passes over the graph (always 1: Lengauer–Tarjan needs no iteration; kept for benchmarks) */
 	readonly passes: number;
 	/** per class key (see computeClassRetainedSizes), when computeDominators was given the class keys */
@@ -272,9 +275,18 @@ export function computeDominators(
 
 	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
 	const dominator = ancestor; // free now
-	// The retained sizes take the predecessor lists' place when those are about the right size (the
-	// usual case: a heap has ~2 non-tree edges per node), so that the peak stays where it was.
-	const retainedSize = preds.byteLength >= 8 * n && preds.byteLength <= 12 * n ? new Float64Array(preds.buffer, 0, n) : new Float64Array(n);
+	// No retained size exceeds the shallow total: under 4 GiB (the usual case) they go into the DFS
+	// parents' array, free now, which costs nothing at the peak and lets the predecessor lists go.
+	// Otherwise Float64, in the predecessor lists' place when those are about the right size (a heap
+	// has ~2 non-tree edges per node), else on top.
+	let shallowTotal = Infinity;
+	if (shallowSizes instanceof Uint32Array) {
+		shallowTotal = 0;
+		for (let v = 0; v < n; v++) shallowTotal += shallowSizes[v]!;
+	}
+	let retainedSize: SizeArray;
+	if (shallowTotal <= 0xffff_ffff) retainedSize = parent;
+	else retainedSize = preds.byteLength >= 8 * n && preds.byteLength <= 12 * n ? new Float64Array(preds.buffer, 0, n) : new Float64Array(n);
 	preds = new Uint32Array(0);
 	retainedSize.set(shallowSizes);
 	for (let w = n - 1; w >= 1; w--) {
@@ -286,7 +298,8 @@ export function computeDominators(
 	dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
 	// firstPred, label and semi are free: children lists and the walk's stack.
 	const classRetained = classes ? sumRetainedPerKey(idom, vertex, classes, shallowSizes, retainedSize, firstPred, label, semi) : undefined;
-	scratch.give(vertex, parent, firstPred, label, semi, idom);
+	scratch.give(vertex, firstPred, label, semi, idom);
+	if (retainedSize !== parent) scratch.give(parent);
 	return classRetained ? {dominator, retainedSize, passes: 1, classRetained} : {dominator, retainedSize, passes: 1};
 }
 
@@ -299,7 +312,7 @@ function sumRetainedPerKey(
 	vertex: Uint32Array,
 	classes: NodeClassKeys,
 	shallowSizes: SizeArray,
-	retainedSize: Float64Array,
+	retainedSize: SizeArray,
 	firstChild: Uint32Array,
 	children: Uint32Array,
 	stack: Uint32Array,

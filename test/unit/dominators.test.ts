@@ -193,3 +193,17 @@ test('per-class retained sizes computed with the tree equal computeClassRetained
 		assert.ok(expected.some(v => v > 0));
 	}
 });
+
+test('retained sizes: Uint32 when the shallow total fits, the same values as the Float64 path', () => {
+	for (const seed of [21, 22, 23]) {
+		const g = graphFromJson(randomGraph(seed, 60, 150).toJson());
+		const shallow = computeShallowSizes(g);
+		assert.ok(shallow instanceof Uint32Array);
+		const narrow = computeDominators(g, computeEssentialEdges(g), shallow);
+		const wide = computeDominators(g, computeEssentialEdges(g), Float64Array.from(shallow));
+		assert.ok(narrow.retainedSize instanceof Uint32Array, 'a total under 4 GiB stays in 32 bits');
+		assert.ok(wide.retainedSize instanceof Float64Array, 'Float64 shallow sizes keep Float64 retained sizes');
+		assert.deepEqual(Array.from(narrow.retainedSize), Array.from(wide.retainedSize), `seed ${seed}`);
+		assert.deepEqual(Array.from(narrow.dominator), Array.from(wide.dominator), `seed ${seed}`);
+	}
+});
