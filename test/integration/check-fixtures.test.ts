@@ -12,7 +12,10 @@
  */
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {killAllStarted, runHeaptop, type HeaptopResult} from '../helpers/e2e-process.js';
+import {ROOT} from '../helpers/run-cli.js';
 
 interface Expectation {
 	file: string;
@@ -44,7 +47,10 @@ interface Report {
 	snapshots: unknown[];
 	samples: unknown[];
 	notes?: string[];
-	growing: Array<{name: string; hint: string; counts: number[]; retainingPath: Array<{node: string; type: string; edge: string}>}>;
+	growing: Array<{
+		name: string; hint: string; counts: number[]; retainingPath: Array<{node: string; type: string; edge: string}>;
+		allocationSites: Array<{function: string; url: string; line: number; column: number; liveBytes: number}>;
+	}>;
 }
 
 interface Outcome {
@@ -124,7 +130,7 @@ describe('heaptop check against the leak fixtures', {timeout: 600_000}, () => {
 
 	for (const f of FIXTURES) {
 		if (f.verdict === 'leak') {
-			test(`${f.file}: exit 1, leak, ${f.top} first, its path through \`${f.variable}\`, hint ${f.hint}`, () => {
+			test(`${f.file}: exit 1, leak, ${f.top} first, its path through \`${f.variable}\`, hint ${f.hint}, allocated in tick()`, () => {
 				const outcome = outcomes.get(f.file);
 				const report = outcome?.report;
 				assert.ok(report, `no JSON report: ${describeRun(outcome)}`);
@@ -137,6 +143,12 @@ describe('heaptop check against the leak fixtures', {timeout: 600_000}, () => {
 				assert.equal(top.retainingPath.at(-1)?.node, f.top, 'the path ends at an instance of the class');
 				assert.equal(top.hint, f.hint, describeRun(outcome));
 				assert.ok(top.counts.length >= 3 && top.counts.at(-1)! > top.counts[0]!, `counts rise: ${top.counts.join(', ')}`);
+				// Every leaking fixture creates its objects in `function tick()`; the sampling profiler names
+				// the allocating function with the line where it starts (V8 records no per-line positions).
+				const tickLine = readFileSync(join(ROOT, 'test/fixtures/leaks', f.file), 'utf8').split('\n').findIndex(l => l.startsWith('function tick(')) + 1;
+				const sites = top.allocationSites.slice(0, 3);
+				assert.ok(sites.some(s => s.function === 'tick' && s.url.endsWith(`test/fixtures/leaks/${f.file}`) && s.line === tickLine && s.liveBytes > 0),
+					`allocation sites of ${f.top} should name tick (${f.file}:${tickLine}): ${JSON.stringify(sites)}`);
 			});
 		} else {
 			test(`${f.file}: exit 0, no-leak`, () => {
