@@ -8,6 +8,7 @@ import type {Options} from './options.js';
 import type {ClassRetainers} from './model/types.js';
 import {attachTarget} from './session/attach-target.js';
 import {LiveSession, type SessionEvent} from './session/live-session.js';
+import {liveSessionOptions} from './session/session-options.js';
 import {createStore, type Store} from './session/store.js';
 import {initialState} from './session/state.js';
 import type {Intent} from './session/actions.js';
@@ -27,18 +28,7 @@ export async function runTui(options: Options): Promise<number> {
 		viewport: {columns: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24},
 	}));
 	const retainersCache = new Map<string, ClassRetainers>();
-	const session = new LiveSession(target, {
-		intervalMs: options.intervalMs,
-		snapshotEveryMs: options.snapshotEveryMs,
-		maxPauseShare: options.maxPauseShare,
-		forceSnapshot: options.forceSnapshot,
-		saveSnapshotsDir: options.saveSnapshotsDir,
-		redact: options.redact,
-		allocSampling: options.allocSampling,
-		samplingIntervalBytes: options.samplingIntervalBytes,
-		explainTop: 3,
-		maxSamples: 3600,
-	}, event => applyEvent(store, event, retainersCache));
+	const session = new LiveSession(target, liveSessionOptions(options, {explainTop: 3, maxSamples: 3600}), event => applyEvent(store, event, retainersCache));
 
 	const screen = enterAlternateScreen(process.stdout, {signals: false});
 	const app = renderApp(store, {noColor: !options.color, maxFps: 8});

@@ -7,6 +7,7 @@ import type {AllocationSite, ClassRetainers, GrowthCandidate, Trend, Verdict} fr
 import type {Options} from '../options.js';
 import {attachTarget} from '../session/attach-target.js';
 import {LiveSession, type SessionEvent} from '../session/live-session.js';
+import {liveSessionOptions} from '../session/session-options.js';
 import {explainVerdict} from '../analysis/verdict.js';
 import {buildJsonReport} from './report.js';
 import {formatTextReport} from './text-report.js';
@@ -86,18 +87,7 @@ export async function runCheck(options: Options): Promise<number> {
 		}
 	};
 
-	const session = new LiveSession(target, {
-		intervalMs: options.intervalMs,
-		snapshotEveryMs: options.snapshotEveryMs,
-		maxPauseShare: options.maxPauseShare,
-		forceSnapshot: options.forceSnapshot,
-		saveSnapshotsDir: options.saveSnapshotsDir,
-		redact: options.redact,
-		allocSampling: options.allocSampling,
-		samplingIntervalBytes: options.samplingIntervalBytes,
-		explainTop: 5,
-		maxSamples: 100_000,
-	}, onEvent);
+	const session = new LiveSession(target, liveSessionOptions(options, {explainTop: 5, maxSamples: 100_000}), onEvent);
 
 	let interrupted: string | null = null;
 	const onSignal = (signal: NodeJS.Signals) => {
