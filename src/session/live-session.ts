@@ -16,6 +16,7 @@ import {canReadProc, readCgroupMemory, readProcessMemory} from '../analysis/host
 import {effectiveInterval, recentPauseMs} from '../analysis/schedule.js';
 import {listeningSocketsOfPid} from '../target/discover.js';
 import {buildAllocationSites, sitesForClass} from '../analysis/allocation-sites.js';
+import {SourceMapResolver} from '../analysis/source-maps.js';
 
 export type SessionEvent =
 	| {type: 'attached'; target: TargetInfo}
@@ -93,6 +94,7 @@ export class LiveSession {
 	private stopped: Promise<void> | null = null;
 	/** the target runs on this host and its /proc is ours to read (decided once at start) */
 	private local = false;
+	private readonly sourceMaps = new SourceMapResolver();
 	private readonly gcDiscount: GcDiscount = {count: 0, major: 0, pauseMs: 0};
 	/** heapUsed when the last snapshot was taken (the gate scales its measured cost to today's heap) */
 	private lastSnapshotHeapUsed: number | null = null;
@@ -435,7 +437,20 @@ export class LiveSession {
 			this.snapshotProfiles.push({seq: afterSnapshot, profile});
 			if (this.snapshotProfiles.length > MAX_PROFILE_HISTORY) this.snapshotProfiles.shift();
 		}
-		this.emit({type: 'allocationSites', sites, byClass});
+		this.emit({type: 'allocationSites', ...this.toSourceLocations(sites, byClass)});
+	}
+
+	/**
+	 * Shows sites where the user wrote them (TypeScript, bundles) when the scripts have source maps.
+	 * Only for a target on this host: a remote target's paths name files of another machine.
+	 */
+	private toSourceLocations(sites: AllocationSite[], byClass: Record<string, AllocationSite[]>): {sites: AllocationSite[]; byClass: Record<string, AllocationSite[]>} {
+		if (!this.local) return {sites, byClass};
+		const mapSite = (site: AllocationSite) => this.sourceMaps.mapSite(site);
+		return {
+			sites: sites.map(mapSite),
+			byClass: Object.fromEntries(Object.entries(byClass).map(([name, list]) => [name, list.map(mapSite)])),
+		};
 	}
 
 	private profileHistory(className: string, seq: number): {profiles: SamplingProfile[]; classCounts: number[]} | null {
