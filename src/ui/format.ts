@@ -149,3 +149,14 @@ export function wrapText(text: string, width: number, maxLines: number): string[
 	if (!kept[maxLines - 1]!.endsWith('…')) kept[maxLines - 1] = fit(kept[maxLines - 1]!, width - 1).trimEnd() + '…';
 	return kept;
 }
+
+/**
+ * A script path short enough for the header: its last two segments ("examples/demo-app.js"), which
+ * name the app; the leading folders (a long checkout or deploy path) would push them off a narrow line.
+ */
+export function shortScriptName(title: string): string {
+	const path = title.startsWith('file://') ? title.slice('file://'.length) : title;
+	if (!path.includes('/')) return title;
+	const segments = path.split('/').filter(Boolean);
+	return segments.slice(-2).join('/');
+}

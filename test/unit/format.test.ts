@@ -84,3 +84,11 @@ test('wrapText keeps words and marks a cut', () => {
 	assert.ok(cut[1]!.endsWith('…'));
 	assert.ok(cut.every(line => line.length <= 9));
 });
+
+test('shortScriptName keeps the part of a script path that names the app', async () => {
+	const {shortScriptName} = await import('../../src/ui/format.js');
+	assert.equal(shortScriptName('/tmp/tmp.02FX7pZudV/examples/demo-app.js'), 'examples/demo-app.js');
+	assert.equal(shortScriptName('file:///srv/app/server.mjs'), 'app/server.mjs');
+	assert.equal(shortScriptName('app.js'), 'app.js');
+	assert.equal(shortScriptName('[worker 1] cruncher'), '[worker 1] cruncher');
+});

@@ -5,7 +5,7 @@
 import React from 'react';
 import type {SnapshotJobState} from '../../model/types.js';
 import {latestTime, type ScreenName, type SnapshotPlan} from '../../session/state.js';
-import {formatBytes, formatDuration} from '../format.js';
+import {formatBytes, formatDuration, shortScriptName} from '../format.js';
 import {KEYMAP, type Command} from '../keymap.js';
 import {useTheme, type Theme} from '../theme.js';
 import {useAppState} from '../use-store.js';
@@ -27,7 +27,7 @@ export function Header({width}: {width: number}): React.JSX.Element {
 			target.nodeVersion === null ? (target.isNode ? null : 'not Node') : `node ${target.nodeVersion}`,
 			target.address,
 			`watching ${formatDuration(latestTime(state.history))}`,
-			target.title || null,
+			target.title ? shortScriptName(target.title) : null,
 		].filter((part): part is string => part !== null && part !== '');
 		segments.push({text: ' · ' + parts.join(' · ')});
 	}
