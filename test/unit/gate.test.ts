@@ -52,7 +52,7 @@ test('cgroup v2: walks up to the nearest limited ancestor and subtracts reclaima
 	// 1 M objects ≈ 1.5 GB: refused, and the reason names the cgroup
 	const big = await decideSnapshot(base({root, lastObjectCount: 1_000_000}));
 	assert.equal(big.allow, false);
-	assert.match(big.reason, /not enough free memory .* 224\.0 MB is free in its cgroup \(limit 1\.0 GB, 800\.0 MB used\)/);
+	assert.match(big.reason, /not enough free memory .* 224 MB is free in its cgroup \(limit 1\.0 GB, 800 MB used\)/);
 	assert.match(big.reason, /≈ 1\.4 GB extra memory and a 4\.5 s pause \(estimated from 1\.0 M objects\)/);
 });
 
@@ -72,7 +72,7 @@ test('cgroup v1: the memory controller line, "unlimited" as LONG_MAX, limit on t
 	const decision = await decideSnapshot(base({root}));
 	assert.equal(decision.allow, false);
 	assert.equal(decision.headroomBytes, 14 * MB);
-	assert.match(decision.reason, /in its cgroup \(limit 512\.0 MB/);
+	assert.match(decision.reason, /in its cgroup \(limit 512 MB/);
 });
 
 test('no limit anywhere: the host\'s MemAvailable decides', async () => {
@@ -87,7 +87,7 @@ test('no limit anywhere: the host\'s MemAvailable decides', async () => {
 	assert.equal(await readCgroupMemory(123, noCgroup), null);
 	const tight = await decideSnapshot(base({root: noCgroup, lastObjectCount: 1_000_000}));
 	assert.equal(tight.allow, false);
-	assert.match(tight.reason, /only 100\.0 MB is free on this host/);
+	assert.match(tight.reason, /only 100 MB is free on this host/);
 	assert.match(tight.reason, /RSS would peak near 1\.8 GB/);
 });
 
