@@ -134,3 +134,13 @@ test('a target that is not Node: RSS is n/a, nothing crashes', async () => {
 	const frame = await show(state, {columns: 80, rows: 24}, f => f.includes('RSS n/a'), 'RSS n/a');
 	assert.ok(frame.includes('not Node'), frame);
 });
+
+test('the RSS rate waits for a judgeable trend: no "MB/min" from start-up samples', async () => {
+	const size = {columns: 100, rows: 30};
+	const early = run(busyState(), {type: 'trendUpdated', trend: {shape: 'unknown', heapBytesPerSec: 0, rssBytesPerSec: 2_000_000, fit: 0, secondsToHeapLimit: null, label: 'not enough data yet'}});
+	const rssLine = (frame: string) => frame.split('\n').find(line => line.startsWith('RSS ')) ?? '';
+	const frame = await show(early, size, f => f.includes('GC pause'), 'the overview');
+	assert.doesNotMatch(rssLine(frame), /MB\/min/, frame);
+	const judged = run(early, {type: 'trendUpdated', trend: {shape: 'growing', heapBytesPerSec: 50_000, rssBytesPerSec: 2_000_000, fit: 0.9, secondsToHeapLimit: null, label: 'growing +2.9 MB/min'}});
+	assert.match(rssLine(await show(judged, size, f => f.includes('GC pause'), 'the overview')), /\+114 MB\/min/);
+});

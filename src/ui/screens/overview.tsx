@@ -88,7 +88,9 @@ function rssTitle(latest: MetricsSample | null, display: DisplayData, memoryLimi
 	segments.push({text: `  outside JS heap ${formatBytes(latest.rss - latest.heapTotal)}`});
 	if (latest.external !== null) segments.push({text: `  external ${formatBytes(latest.external)}`});
 	if (latest.arrayBuffers !== null) segments.push({text: `  buffers ${formatBytes(latest.arrayBuffers)}`});
-	if (display.trend?.rssBytesPerSec != null) segments.push({text: `  │ ${formatRate(display.trend.rssBytesPerSec)}`});
+	// a rate from the first few samples is start-up noise (RSS jumps while the app warms up): show it
+	// only once the trend has enough data to be judged at all
+	if (display.trend?.rssBytesPerSec != null && display.trend.shape !== 'unknown') segments.push({text: `  │ ${formatRate(display.trend.rssBytesPerSec)}`});
 	const toCgroup = secondsToMemoryLimit(memoryLimit, display.trend);
 	if (toCgroup !== null) segments.push({text: ` │ cgroup limit ${formatBytes(memoryLimit!.limit)} in ~${formatDuration(toCgroup * 1000)}`, color: theme.bad});
 	else if (memoryLimit) segments.push({text: `  cgroup ${formatBytes(memoryLimit.usage)} of ${formatBytes(memoryLimit.limit)}`});
