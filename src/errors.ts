@@ -18,3 +18,8 @@ export function describeError(error: unknown, verbose: boolean): string {
 	const line = `unexpected error: ${error.message}`;
 	return verbose && error.stack ? `${line}\n${error.stack}` : `${line} (run with --verbose for details)`;
 }
+
+/** An error's message, or the thrown value as text: for notices and one-line reports. */
+export function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

@@ -13,7 +13,7 @@ import {createStore, type Store} from './session/store.js';
 import {initialState} from './session/state.js';
 import type {Intent} from './session/actions.js';
 import {renderApp, enterAlternateScreen} from './ui/index.js';
-import {describeError} from './errors.js';
+import {describeError, messageOf} from './errors.js';
 
 export async function runTui(options: Options): Promise<number> {
 	const appOutput: string[] = [];
@@ -99,7 +99,7 @@ async function handleIntent(intent: Intent, store: Store, session: LiveSession, 
 					store.dispatch({type: 'retainersFailed', className: intent.className, message: 'no instances in the latest snapshot'});
 				}
 			} catch (error) {
-				store.dispatch({type: 'retainersFailed', className: intent.className, message: error instanceof Error ? error.message : String(error)});
+				store.dispatch({type: 'retainersFailed', className: intent.className, message: messageOf(error)});
 			}
 			return;
 		}
@@ -107,7 +107,7 @@ async function handleIntent(intent: Intent, store: Store, session: LiveSession, 
 			try {
 				store.dispatch({type: 'nodeRetainersLoaded', nodeId: intent.nodeId, paths: await session.nodeRetainers(intent.nodeId)});
 			} catch (error) {
-				store.dispatch({type: 'nodeRetainersFailed', nodeId: intent.nodeId, message: error instanceof Error ? error.message : String(error)});
+				store.dispatch({type: 'nodeRetainersFailed', nodeId: intent.nodeId, message: messageOf(error)});
 			}
 	}
 }

@@ -10,6 +10,7 @@ import {analyzeGraph, type SnapshotAnalysis} from '../snapshot/analysis.js';
 import type {HeapGraph} from '../snapshot/graph.js';
 import type {FromWorker, QueryResult, SummaryOptions, ToWorker} from './worker-protocol.js';
 import {writeSnapshotFile} from '../snapshot/write-snapshot.js';
+import {messageOf} from '../errors.js';
 
 const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
 
@@ -146,8 +147,4 @@ export class EngineHost {
 	private fail(job: number, error: unknown): void {
 		this.post({type: 'jobError', job, message: messageOf(error), format: error instanceof SnapshotFormatError});
 	}
-}
-
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }

@@ -17,6 +17,8 @@ import {effectiveInterval, recentPauseMs} from '../analysis/schedule.js';
 import {listeningSocketsOfPid} from '../target/discover.js';
 import {buildAllocationSites, sitesForClass} from '../analysis/allocation-sites.js';
 import {SourceMapResolver} from '../analysis/source-maps.js';
+import {isLoopbackHost, parseTargetString} from '../target/target-spec.js';
+import {messageOf} from '../errors.js';
 
 export type SessionEvent =
 	| {type: 'attached'; target: TargetInfo}
@@ -231,10 +233,10 @@ export class LiveSession {
 	 */
 	private async isLocalTarget(): Promise<boolean> {
 		const {pid, address, attachedVia} = this.target.info;
-		if (pid === null || !isLoopback(address) || !(await canReadProc(pid, this.options.procRoot))) return false;
+		const inspector = inspectorAddress(address);
+		if (pid === null || !inspector || !isLoopbackHost(inspector.host) || !(await canReadProc(pid, this.options.procRoot))) return false;
 		if (attachedVia === 'pid' || attachedVia === 'spawn' || attachedVia === 'demo') return true;
-		const port = Number(/:(\d+)$/.exec(address)?.[1]);
-		return (await listeningSocketsOfPid(pid)).some(s => s.port === port);
+		return (await listeningSocketsOfPid(pid)).some(s => s.port === inspector.port);
 	}
 
 	private scheduleNextSnapshot(baseMs: number): void {
@@ -476,10 +478,12 @@ export class LiveSession {
 	}
 }
 
-function isLoopback(address: string): boolean {
-	return /^(127\.|localhost|\[::1\]|::1)/.test(address);
-}
-
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+/** host and port of the inspector we talk to ("127.0.0.1:9229", "[::1]:9229"), parsed as the CLI does. */
+function inspectorAddress(address: string): {host: string; port: number} | null {
+	try {
+		const spec = parseTargetString(address);
+		return spec.kind === 'address' ? spec : null;
+	} catch {
+		return null;
+	}
 }
