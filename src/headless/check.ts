@@ -101,20 +101,15 @@ export async function runCheck(options: Options): Promise<number> {
 	try {
 		await session.start();
 		const deadline = Date.now() + options.durationMs;
-		while (!endedReason && !interrupted && Date.now() < deadline) {
-			await new Promise<void>(resolve => {
-				wake = resolve;
-				setTimeout(resolve, Math.min(1000, Math.max(0, deadline - Date.now())));
-			});
-		}
+		// Sleep until the next check, or until an event (target ended, signal, snapshot done) wakes us.
+		const nap = (ms: number) => new Promise<void>(resolve => {
+			wake = resolve;
+			setTimeout(resolve, ms);
+		});
+		while (!endedReason && !interrupted && Date.now() < deadline) await nap(Math.min(1000, Math.max(0, deadline - Date.now())));
 		// A snapshot in flight when time is up is worth waiting for: it may be the one that decides.
 		const graceEnd = Date.now() + FINISH_SNAPSHOT_GRACE_MS;
-		while (snapshotBusy && !endedReason && !interrupted && Date.now() < graceEnd) {
-			await new Promise<void>(resolve => {
-				wake = resolve;
-				setTimeout(resolve, 250);
-			});
-		}
+		while (snapshotBusy && !endedReason && !interrupted && Date.now() < graceEnd) await nap(250);
 		// The session explains the top classes after each snapshot, but when the watch ends right after
 		// one, that explanation may still be under way (it runs after the snapshot counts as done), and
 		// stopping now would report growing classes without paths or hints. Ask the engine for what is
