@@ -9,6 +9,7 @@ import {resolveOptions, splitCommand, UsageError, type Options} from './options.
 import {describeError} from './errors.js';
 import {isLoopbackHost, parseTargetString} from './target/target-spec.js';
 import {formatHostPort} from './target/errors.js';
+import {importOutsideCi} from './ui/import-outside-ci.js';
 
 export async function main(argv: string[]): Promise<number> {
 	const {own, command} = splitCommand(argv);
@@ -68,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
 					process.stderr.write('heaptop: the live view needs a terminal. In scripts and CI use: heaptop check [target] --json (see heaptop --help)\n');
 					return 2;
 				}
-				const {runTui} = await import('./tui.js');
+				const {runTui} = await importOutsideCi(() => import('./tui.js'));
 				return await runTui(options);
 			}
 		}
