@@ -1,7 +1,8 @@
 /**
  * `heaptop analyze FILE...`: offline. One file → its biggest classes and why the top ones are
  * retained; two or more (oldest first) → the classes that grew, with counts per file, survivors by
- * id range, retaining paths and hints. Parsing runs in the engine worker, like the live view.
+ * id range, retaining paths and hints. The engine runs on this thread: a CLI with nothing else to do
+ * needs no worker.
  */
 import {statSync} from 'node:fs';
 import type {ClassRetainers, SnapshotSummary} from '../model/types.js';
@@ -31,7 +32,8 @@ export interface AnalyzeResult {
 
 export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResult> {
 	for (const file of options.files) checkReadable(file);
-	const engine = new EngineClient();
+	// Nothing else runs in this process: the engine can have the main thread (see EngineClient.inProcess).
+	const engine = await EngineClient.inProcess();
 	try {
 		const summaries: SnapshotSummary[] = [];
 		for (const [seq, file] of options.files.entries()) {

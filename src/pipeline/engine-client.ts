@@ -33,6 +33,14 @@ interface PendingJob {
 	onProgress?: ((p: JobProgress) => void) | undefined;
 }
 
+/** What the client needs of whatever runs the engine: a worker thread, or the engine in this thread. */
+interface EnginePort {
+	postMessage(message: ToWorker): void;
+	ref(): void;
+	unref(): void;
+	terminate(): Promise<unknown>;
+}
+
 /**
  * How to start the worker: the compiled worker.js next to this file; this very file when bundled
  * (it contains the worker too); or, when running from TypeScript sources (tests, development), a
@@ -49,16 +57,49 @@ function startWorker(): Worker {
 	return new Worker(bootstrap, {eval: true, workerData});
 }
 
+/**
+ * The engine on the calling thread, behind the same messages. For `heaptop analyze`, whose main
+ * thread has nothing else to do: no second thread to start, no second copy of the engine's modules
+ * (measured: a worker costs ~25 MiB and a few hundred ms of start-up). Messages are delivered on
+ * later turns of the event loop, as from a worker, so callers see the same ordering.
+ */
+function inProcessPort(EngineHost: typeof import('./engine-host.js').EngineHost, onMessage: (message: FromWorker) => void): EnginePort {
+	let stopped = false;
+	const host = new EngineHost(message => setImmediate(() => {
+		if (!stopped) onMessage(message);
+	}));
+	return {
+		postMessage: message => setImmediate(() => {
+			if (!stopped) host.handle(message);
+		}),
+		ref: () => {},
+		unref: () => {},
+		terminate: async () => {
+			stopped = true;
+		},
+	};
+}
+
 export class EngineClient {
-	private worker: Worker | null = null;
+	/** A client whose engine runs on this thread (see inProcessPort). */
+	static async inProcess(): Promise<EngineClient> {
+		const {EngineHost} = await import('./engine-host.js');
+		return new EngineClient(onMessage => inProcessPort(EngineHost, onMessage));
+	}
+
+	private worker: EnginePort | null = null;
 	private nextId = 1;
 	private readonly jobs = new Map<number, PendingJob>();
 	private readonly queries = new Map<number, {resolve: (r: QueryResult | {kind: 'done'}) => void; reject: (e: Error) => void}>();
 	private closed = false;
 
-	private ensureWorker(): Worker {
+	/** @param startPort overrides the default engine worker thread (see EngineClient.inProcess) */
+	constructor(private readonly startPort?: (onMessage: (message: FromWorker) => void) => EnginePort) {}
+
+	private ensureWorker(): EnginePort {
 		if (this.closed) throw new EngineError('the snapshot engine was shut down', false);
 		if (this.worker) return this.worker;
+		if (this.startPort) return (this.worker = this.startPort(message => this.onMessage(message)));
 		const worker = startWorker();
 		// An idle worker must not keep heaptop alive; a busy one must (see updateRef).
 		worker.unref();
@@ -109,7 +150,7 @@ export class EngineClient {
 		pending.reject(reason);
 	}
 
-	parseFile(path: string, options: SummaryOptions, onProgress?: (p: JobProgress) => void): Promise<JobResult> {
+	async parseFile(path: string, options: SummaryOptions, onProgress?: (p: JobProgress) => void): Promise<JobResult> {
 		const job = this.nextId++;
 		const done = new Promise<JobResult>((resolve, reject) => this.jobs.set(job, {resolve, reject, onProgress}));
 		this.send({type: 'parseFile', job, path, options});
