@@ -30,7 +30,7 @@ for (const [how, make] of [['in a worker thread', async () => new EngineClient()
 		const engine = await make();
 		try {
 			const phases = new Set<string>();
-			const {summary} = await engine.parseFile(snapshot, {retained: true}, p => phases.add(p.phase));
+			const {summary} = await engine.parseFile(snapshot, {generationBoundaries: [], retained: true}, p => phases.add(p.phase));
 			assert.ok(phases.has('analysing'), 'progress reports the analysis phase');
 			const marker = summary.classes.find(c => c.name === 'EngineClientMarker');
 			assert.equal(marker?.count, 1234);
@@ -38,10 +38,10 @@ for (const [how, make] of [['in a worker thread', async () => new EngineClient()
 			const paths = await engine.classRetainers('EngineClientMarker');
 			assert.match(JSON.stringify(paths), /kept/, 'the path names the global that keeps them');
 
-			await assert.rejects(engine.parseFile(truncated, {retained: false}), (error: unknown) => error instanceof EngineError && error.format);
+			await assert.rejects(engine.parseFile(truncated, {generationBoundaries: [], retained: false}), (error: unknown) => error instanceof EngineError && error.format);
 		} finally {
 			await engine.close();
 		}
-		await assert.rejects(engine.parseFile(snapshot, {retained: false}), /shut down/);
+		await assert.rejects(engine.parseFile(snapshot, {generationBoundaries: [], retained: false}), /shut down/);
 	});
 }
