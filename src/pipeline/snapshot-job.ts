@@ -5,7 +5,7 @@
  */
 import {createWriteStream, mkdirSync, chmodSync, unlinkSync, type WriteStream} from 'node:fs';
 import {join} from 'node:path';
-import type {InspectorTarget} from '../target/target.js';
+import type {InspectorTarget, SnapshotTaken} from '../target/target.js';
 import type {SnapshotSummary} from '../model/types.js';
 import type {EngineClient, JobProgress} from './engine-client.js';
 
@@ -30,6 +30,8 @@ export interface SnapshotJobResult {
 	summary: SnapshotSummary;
 	/** how long the target was paused (the whole takeHeapSnapshot call) */
 	pauseMs: number;
+	/** V8 renumbered object ids since the previous snapshot: id ranges restart here */
+	idsRenumbered: boolean;
 	/** V8's object count for this heap, as reported in the capture progress */
 	objectCount: number;
 	bytes: number;
@@ -46,8 +48,9 @@ export async function runSnapshotJob(target: InspectorTarget, engine: EngineClie
 	done.catch(() => {});
 	options.onPhase({phase: 'capturing', done: 0, total: 0});
 	const started = performance.now();
+	let taken: SnapshotTaken;
 	try {
-		await target.takeHeapSnapshot(
+		taken = await target.takeHeapSnapshot(
 			chunk => {
 				bytes += chunk.length;
 				engine.chunk(job, chunk);
@@ -65,7 +68,8 @@ export async function runSnapshotJob(target: InspectorTarget, engine: EngineClie
 	}
 	const pauseMs = performance.now() - started;
 	options.onPhase({phase: 'parsing', bytes});
-	engine.end(job, {generationBoundaries: options.generationBoundaries, retained: options.retained});
+	// ids of a renumbered heap say nothing about which objects are older: no survivor buckets this time
+	engine.end(job, {generationBoundaries: taken.idsRenumbered ? [] : options.generationBoundaries, retained: options.retained});
 	if (out) await closeFile(out);
 	const result = await done;
 	if (file && options.redact) await engine.writeRedacted(file);
@@ -79,6 +83,7 @@ export async function runSnapshotJob(target: InspectorTarget, engine: EngineClie
 			parseMs: result.parseMs + result.analyseMs,
 		},
 		pauseMs,
+		idsRenumbered: taken.idsRenumbered,
 		objectCount: objectCount || result.summary.nodeCount,
 		bytes,
 	};

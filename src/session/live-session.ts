@@ -75,6 +75,8 @@ export class LiveSession {
 	private readonly abort = new AbortController();
 	private readonly samples: MetricsSample[] = [];
 	private readonly summaries: SnapshotSummary[] = [];
+	/** index of the first snapshot of the current heap-id epoch (see generationBoundaries) */
+	private idEpochStart = 0;
 	private readonly pauses: number[] = [];
 	private limits: HeapLimits | null = null;
 	private lastObjectCount: number | null = null;
@@ -339,6 +341,10 @@ export class LiveSession {
 		this.pauses.push(result.pauseMs);
 		this.lastObjectCount = result.objectCount;
 		this.lastSnapshotHeapUsed = heapBefore;
+		if (result.idsRenumbered && seq > 0) {
+			this.idEpochStart = seq;
+			this.emit({type: 'notice', level: 'info', text: 'the target renumbered its heap object ids (another debugger client disconnected): survivor counts start again from this snapshot'});
+		}
 		this.summaries.push(result.summary);
 		this.emit({type: 'snapshotDone', summary: result.summary, pauseMs: result.pauseMs});
 		this.emit({type: 'snapshotJob', job: {phase: 'idle'}});
@@ -400,13 +406,14 @@ export class LiveSession {
 	}
 
 	/**
-	 * Id ranges of earlier snapshots, for survivor counting. V8 ids only grow within one id epoch;
-	 * when the newest max id is below an earlier one the epoch changed (Node 20 renumbers when any
-	 * inspector session disconnects), and older boundaries would be meaningless.
+	 * Id ranges of earlier snapshots, for survivor counting. V8 ids only grow within one id epoch.
+	 * The target reports a new epoch (its id sentinel lost its id: Node 20 renumbers when any
+	 * inspector session disconnects); as a fallback, a newest max id below an earlier one means the
+	 * same. Boundaries from an earlier epoch would be meaningless.
 	 */
 	private generationBoundaries(): number[] {
 		const out: number[] = [];
-		for (const s of this.summaries) {
+		for (const s of this.summaries.slice(this.idEpochStart)) {
 			if (out.length > 0 && s.maxNodeId < out[out.length - 1]!) out.length = 0;
 			out.push(s.maxNodeId);
 		}

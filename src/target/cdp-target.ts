@@ -12,7 +12,7 @@
  */
 import CDP from 'chrome-remote-interface';
 import type {HeapLimits, TargetInfo} from '../model/types.js';
-import type {GcTotals, InspectorTarget, RawMetrics, SamplingProfile, SnapshotProgress, TargetEndReason} from './target.js';
+import type {GcTotals, InspectorTarget, RawMetrics, SamplingProfile, SnapshotProgress, SnapshotTaken, TargetEndReason} from './target.js';
 import {AttachError, TargetClosedError, TimeoutError, UnsupportedError, errnoCode, formatHostPort} from './errors.js';
 import {listInspectorTargets, type InspectorEndpoint} from './discover.js';
 import {
@@ -57,6 +57,8 @@ interface CriClient {
 }
 
 const CLEANUP_BUDGET_MS = 2500;
+/** The object group holding the id sentinel: one remote handle of this session, released on detach. */
+const SENTINEL_GROUP = 'heaptop-id-sentinel';
 const CONTEXT_GONE = /Cannot find context with specified id/i;
 const SOCKET_GONE = /WebSocket (connection closed|is not open)/i;
 
@@ -114,6 +116,11 @@ export class CdpTarget implements InspectorTarget {
 	private sampling = false;
 	private heapProfilerEnabled = false;
 	private snapshotting = false;
+	/**
+	 * An empty object this session holds a handle to, and the heap id V8 gave it at the last snapshot
+	 * ('0' before the first). If the id is gone before the next snapshot, V8 renumbered (cdp-facts §5).
+	 */
+	private sentinel: {objectId: string; heapId: string} | null = null;
 
 	constructor(
 		private readonly client: CriClient,
@@ -205,10 +212,17 @@ export class CdpTarget implements InspectorTarget {
 		return {heapSizeLimit: heapSizeLimit!, totalAvailableSize: totalAvailableSize!, usedHeapSize: usedHeapSize!, totalHeapSize: totalHeapSize!};
 	}
 
-	async takeHeapSnapshot(onChunk: (chunk: string) => void, onProgress?: (p: SnapshotProgress) => void): Promise<void> {
+	async takeHeapSnapshot(onChunk: (chunk: string) => void, onProgress?: (p: SnapshotProgress) => void): Promise<SnapshotTaken> {
 		this.assertConnected();
 		if (this.snapshotting) throw new Error('a heap snapshot is already being taken from this target');
 		this.snapshotting = true;
+		let idsRenumbered = false;
+		try {
+			idsRenumbered = await this.idsRenumberedSinceLastSnapshot();
+		} catch (error) {
+			this.snapshotting = false;
+			throw error;
+		}
 		// A throwing callback must not throw inside CRI's socket handler (that would crash heaptop);
 		// keep the first failure and report it when V8 is done.
 		let callbackError: unknown = null;
@@ -243,6 +257,48 @@ export class CdpTarget implements InspectorTarget {
 			this.snapshotting = false;
 		}
 		if (callbackError !== null) throw callbackError;
+		await this.rememberSentinelId();
+		return {idsRenumbered};
+	}
+
+	/**
+	 * Must run *before* a snapshot: right after a renumbering the sentinel's id reads '0', but the
+	 * next snapshot may hand it the very same number again (ids follow heap order), hiding the change.
+	 * Best effort: without a sentinel (it could not be made) nothing is reported, and the session
+	 * still notices a drop in the largest id.
+	 */
+	private async idsRenumberedSinceLastSnapshot(): Promise<boolean> {
+		if (this.sentinel === null) {
+			try {
+				const reply = await this.send('Runtime.evaluate', {expression: '({})', objectGroup: SENTINEL_GROUP, silent: true}, 2000, 'creating the id sentinel');
+				const objectId = reply?.result?.objectId;
+				if (typeof objectId === 'string') this.sentinel = {objectId, heapId: '0'};
+			} catch (error) {
+				if (error instanceof TargetClosedError) throw error;
+				this.options.log?.(`id renumbering cannot be detected (${(error as Error).message})`);
+			}
+			return false;
+		}
+		if (this.sentinel.heapId === '0') return false;
+		const now = await this.sentinelHeapId();
+		return now !== null && now !== this.sentinel.heapId;
+	}
+
+	private async rememberSentinelId(): Promise<void> {
+		if (this.sentinel === null) return;
+		const id = await this.sentinelHeapId();
+		if (id !== null) this.sentinel.heapId = id;
+	}
+
+	private async sentinelHeapId(): Promise<string | null> {
+		try {
+			const reply = await this.send('HeapProfiler.getHeapObjectId', {objectId: this.sentinel!.objectId}, 2000, 'HeapProfiler.getHeapObjectId');
+			const id = reply?.heapSnapshotObjectId;
+			return typeof id === 'string' ? id : null;
+		} catch (error) {
+			if (error instanceof TargetClosedError) throw error;
+			return null;
+		}
 	}
 
 	async startAllocationSampling(samplingIntervalBytes: number): Promise<void> {
@@ -285,6 +341,7 @@ export class CdpTarget implements InspectorTarget {
 				}
 			};
 			if (this.gcProbe === 'installed') await step('removing the GC probe', ms => this.evaluate(GC_PROBE_REMOVE_SOURCE, ms, 'removing the GC probe', true));
+			if (this.sentinel) await step('releasing the id sentinel', ms => this.send('Runtime.releaseObjectGroup', {objectGroup: SENTINEL_GROUP}, ms, 'Runtime.releaseObjectGroup'));
 			if (this.sampling) await step('stopping allocation sampling', ms => this.send('HeapProfiler.stopSampling', {}, ms, 'HeapProfiler.stopSampling'));
 			if (this.heapProfilerEnabled) await step('disabling the heap profiler', ms => this.send('HeapProfiler.disable', {}, ms, 'HeapProfiler.disable'));
 			if (this.options.closeInspectorOnClose) await step('closing the inspector', ms => this.evaluate(CLOSE_INSPECTOR_SOURCE, ms, 'closing the inspector', true));

@@ -27,6 +27,16 @@ export interface GcTotals {
 	heapAfterLastMajorGc: number | null;
 }
 
+/** What a snapshot call learnt besides the chunks. */
+export interface SnapshotTaken {
+	/**
+	 * V8 renumbered its heap object ids since this target's previous snapshot (on Node 20 any other
+	 * inspector session that disconnects does it, cdp-facts §5): ids of this snapshot cannot be
+	 * compared with earlier ones, so survivor counting by id range must start again.
+	 */
+	idsRenumbered: boolean;
+}
+
 export interface SnapshotProgress {
 	/** objects processed so far and in total, during V8's generation phase */
 	done: number;
@@ -64,7 +74,7 @@ export interface InspectorTarget {
 	 * joins them. Resolves when the last chunk has been delivered. Rejects with TargetClosedError if the
 	 * target dies meanwhile. The target is paused for the whole call.
 	 */
-	takeHeapSnapshot(onChunk: (chunk: string) => void, onProgress?: (p: SnapshotProgress) => void): Promise<void>;
+	takeHeapSnapshot(onChunk: (chunk: string) => void, onProgress?: (p: SnapshotProgress) => void): Promise<SnapshotTaken>;
 
 	/** Sampling heap profiler (HeapProfiler.startSampling); idempotent. */
 	startAllocationSampling(samplingIntervalBytes: number): Promise<void>;

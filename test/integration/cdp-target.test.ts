@@ -246,3 +246,18 @@ test('without process.getBuiltinModule (Node < 20.16) the probe falls back to re
 	assert.deepEqual(await probeTraces(app.webSocketUrl!), {slot: false, observers: 0});
 	assert.equal(app.child.exitCode, null);
 });
+
+test('heap id renumbering is reported: never between our own snapshots, and (Node 20) after another client disconnects', async t => {
+	const app = await spawnTarget(t, 't-idle.js');
+	const target = await attach({kind: 'address', host: '127.0.0.1', port: app.port!});
+	t.after(() => target.close());
+	assert.equal((await target.takeHeapSnapshot(() => {})).idsRenumbered, false, 'the first snapshot has nothing to compare with');
+	assert.equal((await target.takeHeapSnapshot(() => {})).idsRenumbered, false, 'our own snapshots keep the ids');
+	const other = await rawSession(app.webSocketUrl!);
+	await other.send('Runtime.evaluate', {expression: '1'});
+	await other.close();
+	// cdp-facts §5: on Node 20 another session's disconnect wipes the id map; on Node 22+ it does not
+	const wipes = Number(process.versions.node.split('.')[0]) <= 20;
+	assert.equal((await target.takeHeapSnapshot(() => {})).idsRenumbered, wipes);
+	assert.equal((await target.takeHeapSnapshot(() => {})).idsRenumbered, false, 'the new epoch holds from then on');
+});
