@@ -1,29 +1,25 @@
 // memlab (not a heaptop dependency) installed on first use into bench/.cache/memlab, with
 // --ignore-scripts so puppeteer does not download a browser. The harness is copied next to it so
 // that require('@memlab/core') resolves from there.
-import {existsSync, copyFileSync, mkdirSync} from 'node:fs';
-import {spawnSync} from 'node:child_process';
+import {copyFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {installIntoCache} from './cache-install.mjs';
 
 export const MEMLAB_VERSION = '2.0.5';
 export const MEMLAB_DIR = fileURLToPath(new URL('../.cache/memlab/', import.meta.url));
 const HARNESS_SRC = fileURLToPath(new URL('./memlab-run.cjs', import.meta.url));
 
-/** @returns {{dir: string, harness: string}} */
-export function ensureMemlab(log = msg => process.stderr.write(msg + '\n')) {
-	const installed = join(MEMLAB_DIR, 'node_modules', '@memlab', 'heap-analysis', 'package.json');
-	if (!existsSync(installed)) {
-		mkdirSync(MEMLAB_DIR, {recursive: true});
-		log(`installing @memlab/core@${MEMLAB_VERSION} and @memlab/heap-analysis@${MEMLAB_VERSION} into ${MEMLAB_DIR} (first use only)…`);
-		const r = spawnSync(
-			'npm',
-			['install', '--ignore-scripts', '--no-save', '--no-audit', '--no-fund', '--prefix', MEMLAB_DIR, `@memlab/core@${MEMLAB_VERSION}`, `@memlab/heap-analysis@${MEMLAB_VERSION}`],
-			{stdio: ['ignore', 'inherit', 'inherit']},
-		);
-		if (r.status !== 0) throw new Error(`npm install of memlab failed (exit ${r.status}); run it by hand to see why, or pass --no-memlab`);
-	}
+/** @returns {{ok: true, dir: string, harness: string} | {ok: false, reason: string}} */
+export function ensureMemlab(log) {
+	const installed = installIntoCache({
+		dir: MEMLAB_DIR,
+		specs: [`@memlab/core@${MEMLAB_VERSION}`, `@memlab/heap-analysis@${MEMLAB_VERSION}`],
+		marker: join(MEMLAB_DIR, 'node_modules', '@memlab', 'heap-analysis', 'package.json'),
+		log,
+	});
+	if (!installed.ok) return installed;
 	const harness = join(MEMLAB_DIR, 'memlab-run.cjs');
 	copyFileSync(HARNESS_SRC, harness);
-	return {dir: MEMLAB_DIR, harness};
+	return {ok: true, dir: MEMLAB_DIR, harness};
 }

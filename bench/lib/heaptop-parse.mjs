@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// heaptop's "parse + per-class summary" job, without dominators, retained sizes or paths: the contender
+// for the parse bench's --mode parse and --mode agg (in --mode full the bench runs `heaptop analyze`).
+// Uses the built engine in dist/ exactly as the app does: parseSnapshotFile, then
+// analyzeGraph(graph).summary({retained: false}) (class keys, DevTools shallow sizes, per-class sums).
+//   node bench/lib/heaptop-parse.mjs FILE
+// Prints one line "HEAPTOP_RESULT {json}" with figures to cross-check against memlab and VS Code: node and
+// edge count, class count, the class with most instances, and the LeakedSession row of the bench heaps.
+// Class names only, never string values (heap contents are secrets).
+import {existsSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+
+const file = process.argv[2];
+if (!file) {
+	process.stderr.write('usage: node bench/lib/heaptop-parse.mjs FILE\n');
+	process.exit(2);
+}
+const dist = new URL('../../dist/snapshot/', import.meta.url);
+if (!existsSync(fileURLToPath(new URL('read-file.js', dist)))) {
+	process.stderr.write('heaptop-parse failed: dist/ is missing; run `npm run build` first\n');
+	process.exit(2);
+}
+const {parseSnapshotFile} = await import(new URL('read-file.js', dist).href);
+const {analyzeGraph} = await import(new URL('analysis.js', dist).href);
+
+try {
+	const graph = parseSnapshotFile(file);
+	const summary = analyzeGraph(graph).summary({retained: false});
+	let top = null;
+	for (const c of summary.classes) if (!top || c.count > top.count) top = c;
+	const leaked = summary.classes.find(c => c.name === 'LeakedSession');
+	const result = {
+		tool: 'heaptop',
+		nodes: summary.nodeCount,
+		edges: summary.edgeCount,
+		classes: summary.classes.length,
+		top: top ? {name: top.name, count: top.count} : null,
+		leaked: leaked?.count ?? 0,
+		leakedSelf: leaked?.selfSize ?? 0,
+		leakedRetained: null,
+	};
+	process.stdout.write(`HEAPTOP_RESULT ${JSON.stringify(result)}\n`);
+} catch (err) {
+	process.stderr.write(`heaptop-parse failed: ${err?.message ?? err}\n`);
+	process.exit(1);
+}
