@@ -84,43 +84,55 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 		else if (id === t.regexp) typeClass[id] = classFor('RegExp');
 		else typeClass[id] = classFor(`(${typeName})`);
 	});
-	// Object/native names: one lookup per distinct string, cached by string index.
+	// Object and native nodes are named by their name string the same way (shortenTagName), so one
+	// class per distinct string index serves both types; only the shape names below tell types apart.
 	const stringClass = new Int32Array(strings.length).fill(-1);
-
-	const interfaces = options.interfaceNames === false ? null : inferInterfaceNames(graph);
-	const interfaceClass = interfaces ? interfaces.names.map(classFor) : [];
+	// Plain objects (type object, named "Object") are collected here for shape naming, which then
+	// looks at those nodes only instead of scanning every node twice.
+	const plainName = options.interfaceNames === false || t.object < 0 ? -1 : strings.indexOf('Object');
+	let plainNodes = new Uint32Array(1024);
+	let plainCount = 0;
 
 	const nodeKey = new Uint32Array(nodeCount);
-	// Hot loop: one typed-array read per node plus a cached lookup; no allocation.
+	// Hot loop: typed-array reads and a table lookup per node; a string is looked at once per distinct name.
 	for (let n = 0; n < nodeCount; n++) {
 		const type = nodeType[n]!;
-		const fixed = typeClass[type]!;
-		if (fixed >= 0) {
-			nodeKey[n] = fixed;
-			continue;
-		}
-		if (interfaces) {
-			const shape = interfaces.nodeInterface[n]!;
-			if (shape >= 0) {
-				nodeKey[n] = interfaceClass[shape]!;
-				continue;
+		let c = typeClass[type]!;
+		if (c < 0) {
+			const nameIndex = nodeName[n]!;
+			c = stringClass[nameIndex]!;
+			if (c < 0) {
+				c = classFor(shortenTagName(strings[nameIndex] ?? ''));
+				stringClass[nameIndex] = c;
+			}
+			if (nameIndex === plainName && type === t.object) {
+				if (plainCount === plainNodes.length) {
+					const grown = new Uint32Array(plainCount * 2);
+					grown.set(plainNodes);
+					plainNodes = grown;
+				}
+				plainNodes[plainCount++] = n;
 			}
 		}
-		const nameIndex = nodeName[n]!;
-		let c = stringClass[nameIndex]!;
-		if (c < 0) {
-			c = classFor(shortenTagName(strings[nameIndex] ?? ''));
-			stringClass[nameIndex] = c;
-		}
 		nodeKey[n] = c;
+	}
+	if (plainCount > 0) {
+		const interfaces = inferInterfaceNames(graph, {nodes: plainNodes, count: plainCount});
+		if (interfaces) {
+			const interfaceClass = interfaces.names.map(classFor);
+			const {interfaceOf} = interfaces;
+			for (let i = 0; i < plainCount; i++) {
+				const shape = interfaceOf[i]!;
+				if (shape >= 0) nodeKey[plainNodes[i]!] = interfaceClass[shape]!;
+			}
+		}
 	}
 
 	// Located objects get their own keys (script, line, column, class), as DevTools' classKeyInternal.
 	const classCount = classNames.length;
-	const keyClassList: number[] = [];
+	const located = new LocatedKeys(classCount);
 	const locations = sortedLocations(graph);
 	if (locations && t.object >= 0) {
-		const located = new Map<string, number>();
 		let lastClass = -1;
 		let lastScript = -1;
 		let lastLine = -1;
@@ -137,18 +149,12 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 			const script = locations.scriptId[i]!;
 			const line = locations.line[i]!;
 			const column = locations.column[i]!;
-			// Instances of one class mostly share one location: skip the string key when it repeats.
+			// Instances of one class mostly share one location: skip the lookup when it repeats.
 			if (c === lastClass && script === lastScript && line === lastLine && column === lastColumn) {
 				nodeKey[n] = lastKey;
 				continue;
 			}
-			const id = `${script},${line},${column},${c}`;
-			let key = located.get(id);
-			if (key === undefined) {
-				key = classCount + keyClassList.length;
-				keyClassList.push(c);
-				located.set(id, key);
-			}
+			const key = located.keyOf(script, line, column, c);
 			nodeKey[n] = key;
 			lastClass = c;
 			lastScript = script;
@@ -157,9 +163,83 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 			lastKey = key;
 		}
 	}
-	const keyCount = classCount + keyClassList.length;
+	const keyCount = located.keyCount;
 	const keyClass = new Uint32Array(keyCount);
 	for (let k = 0; k < classCount; k++) keyClass[k] = k;
-	for (let i = 0; i < keyClassList.length; i++) keyClass[classCount + i] = keyClassList[i]!;
+	located.writeClasses(keyClass);
 	return {nodeKey, keyClass, keyCount, classNames};
+}
+
+/**
+ * (script, line, column, class) → class key, numbered from `firstKey` in first-seen order: an
+ * open-addressing hash table over the four numbers (compared exactly), so no string is built per lookup.
+ */
+class LocatedKeys {
+	/** per slot: entry number + 1, 0 when empty */
+	private slots = new Uint32Array(1024);
+	/** per entry: script, line, column, class */
+	private entries = new Uint32Array(4 * 256);
+	private count = 0;
+
+	constructor(private readonly firstKey: number) {}
+
+	get keyCount(): number {
+		return this.firstKey + this.count;
+	}
+
+	keyOf(script: number, line: number, column: number, c: number): number {
+		const h = hashLocation(script, line, column, c);
+		const mask = this.slots.length - 1;
+		const {entries} = this;
+		for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+			const stored = this.slots[slot]!;
+			if (stored === 0) break;
+			const at = (stored - 1) * 4;
+			if (entries[at] === script && entries[at + 1] === line && entries[at + 2] === column && entries[at + 3] === c) {
+				return this.firstKey + stored - 1;
+			}
+		}
+		const entry = this.count++;
+		if ((entry + 1) * 4 > this.entries.length) {
+			const grown = new Uint32Array(this.entries.length * 2);
+			grown.set(this.entries);
+			this.entries = grown;
+		}
+		const at = entry * 4;
+		this.entries[at] = script;
+		this.entries[at + 1] = line;
+		this.entries[at + 2] = column;
+		this.entries[at + 3] = c;
+		if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+		else this.insert(h, entry);
+		return this.firstKey + entry;
+	}
+
+	/** keyClass[firstKey + entry] = the entry's class */
+	writeClasses(keyClass: Uint32Array): void {
+		for (let entry = 0; entry < this.count; entry++) keyClass[this.firstKey + entry] = this.entries[entry * 4 + 3]!;
+	}
+
+	private insert(hash: number, entry: number): void {
+		const mask = this.slots.length - 1;
+		let slot = hash & mask;
+		while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+		this.slots[slot] = entry + 1;
+	}
+
+	private rehash(size: number): void {
+		this.slots = new Uint32Array(size);
+		for (let entry = 0; entry < this.count; entry++) {
+			const at = entry * 4;
+			this.insert(hashLocation(this.entries[at]!, this.entries[at + 1]!, this.entries[at + 2]!, this.entries[at + 3]!), entry);
+		}
+	}
+}
+
+function hashLocation(script: number, line: number, column: number, c: number): number {
+	let h = Math.imul(script ^ 0x9e3779b9, 0x85ebca6b);
+	h = Math.imul(h ^ line ^ (h >>> 15), 0xc2b2ae35);
+	h = Math.imul(h ^ column ^ (h >>> 13), 0x85ebca6b);
+	h = Math.imul(h ^ c ^ (h >>> 16), 0xc2b2ae35);
+	return (h ^ (h >>> 15)) >>> 0;
 }

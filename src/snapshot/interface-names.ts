@@ -9,7 +9,7 @@
  *    proposed by at least max(2, plainObjects / 1000) objects become interfaces, most popular first.
  * 2. apply: an object takes the interface with the most properties whose property set is a subset
  *    of its own (ties: the more popular one); otherwise it stays `Object`.
- * Only objects of node type `object` named exactly `Object` take part.
+ * Only objects of node type `object` named exactly `Object` take part (see PlainObjects).
  */
 import type {HeapGraph} from './graph.js';
 import {typeIds} from './graph.js';
@@ -44,23 +44,29 @@ interface TrieNode {
 }
 
 /**
- * Returns, per node, the interface name to use (index into the returned `names`) or -1 for nodes that
- * are not renamed. `plainObjectName` is the string-table index of "Object" (or -1 if absent).
+ * The plain objects of a graph (node type `object` named exactly `Object`), ascending; computeClassKeys
+ * collects them during its own pass over the nodes, so neither step below scans every node.
  */
-export function inferInterfaceNames(graph: HeapGraph): {nodeInterface: Int32Array; names: string[]} | null {
-	const {nodeCount, strings, nodeType, nodeName, firstEdge, edgeType, edgeName} = graph;
-	const objectType = typeIds(graph.nodeTypeNames, ['object'] as const).object;
+export interface PlainObjects {
+	readonly nodes: Uint32Array;
+	readonly count: number;
+}
+
+/**
+ * Returns, per plain object (same positions as `plain.nodes`), the interface name to use (index into
+ * the returned `names`) or -1 when it keeps the name `Object`; null when no interface qualifies.
+ */
+export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {interfaceOf: Int32Array; names: string[]} | null {
+	const {strings, firstEdge, edgeType, edgeName} = graph;
+	const {nodes: plainNodes, count: plainObjects} = plain;
 	const propertyType = typeIds(graph.edgeTypeNames, ['property'] as const).property;
-	const objectName = strings.indexOf('Object');
-	if (objectType < 0 || objectName < 0) return null;
+	if (plainObjects === 0) return null;
 	const protoName = strings.indexOf('__proto__');
 
 	// 1. infer candidates, in first-seen order so that the stable sort keeps DevTools' tie order.
 	const candidates = new Map<string, InterfaceDefinition>();
-	let plainObjects = 0;
-	for (let n = 0; n < nodeCount; n++) {
-		if (nodeType[n] !== objectType || nodeName[n] !== objectName) continue;
-		plainObjects++;
+	for (let i = 0; i < plainObjects; i++) {
+		const n = plainNodes[i]!;
 		let name = '{';
 		const properties: string[] = [];
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
@@ -105,7 +111,7 @@ export function inferInterfaceNames(graph: HeapGraph): {nodeInterface: Int32Arra
 	});
 	const names = definitions.map(d => d.name);
 	const nameIndex = new Map(names.map((name, i) => [name, i]));
-	const nodeInterface = new Int32Array(nodeCount).fill(-1);
+	const interfaceOf = new Int32Array(plainObjects);
 	type Match = {name: string; propertyCount: number; index: number};
 	const better = (a: Match | null, b: Match | null): Match | null => {
 		if (!a) return b;
@@ -117,8 +123,8 @@ export function inferInterfaceNames(graph: HeapGraph): {nodeInterface: Int32Arra
 	// Objects that share a hidden class list the same properties in the same order: cache the result
 	// by the edge-name sequence to avoid re-sorting (a pure speed-up; the answer depends only on the set).
 	const cache = new Map<string, number>();
-	for (let n = 0; n < nodeCount; n++) {
-		if (nodeType[n] !== objectType || nodeName[n] !== objectName) continue;
+	for (let i = 0; i < plainObjects; i++) {
+		const n = plainNodes[i]!;
 		properties.length = 0;
 		let signature = '';
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
@@ -128,7 +134,7 @@ export function inferInterfaceNames(graph: HeapGraph): {nodeInterface: Int32Arra
 		}
 		const cached = cache.get(signature);
 		if (cached !== undefined) {
-			nodeInterface[n] = cached;
+			interfaceOf[i] = cached;
 			continue;
 		}
 		properties.sort();
@@ -150,7 +156,7 @@ export function inferInterfaceNames(graph: HeapGraph): {nodeInterface: Int32Arra
 		}
 		const result = match ? nameIndex.get(match.name)! : -1;
 		cache.set(signature, result);
-		nodeInterface[n] = result;
+		interfaceOf[i] = result;
 	}
-	return {nodeInterface, names};
+	return {interfaceOf, names};
 }

@@ -10,14 +10,16 @@
  * the root or a synthetic node → keeps its size too. Snapshots without user roots (taken with
  * internals exposed) are left as V8 wrote them.
  *
- * Invariants: the result sums to the same total as nodeSelfSize; owners[] only moves
- * UNVISITED → owner → MULTIPLE, so every node enters the worklist at most twice.
+ * Invariants: the result sums to the same total as nodeSelfSize; an internal node's owner state only
+ * moves unreached → one owner → MULTIPLE, so it enters the stack at most twice. The answer depends only
+ * on which owners reach a node, not on the walk's order.
  */
 import type {HeapGraph, SizeArray} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 
-const UNVISITED = 0xffffffff;
-const MULTIPLE_OWNERS = 0xfffffffe;
+const MULTIPLE_OWNERS = 0xffffffff;
+const ALWAYS_INTERNAL = 1;
+const INTERNAL_IF_EXTERNAL_DATA = 2;
 
 /** True when the root has a non-synthetic child (normally `global / `): DevTools' "user roots". */
 export function hasUserRoots(graph: HeapGraph): boolean {
@@ -31,57 +33,80 @@ export function hasUserRoots(graph: HeapGraph): boolean {
 /**
  * Uint32Array when the self sizes are (shallow sizes only move bytes between nodes, so none exceeds
  * the total) and their total fits in 32 bits, else Float64Array: 13 MB less on 3.3 M nodes.
+ *
+ * Cost: one walk over every non-weak edge of every node (owners' edges once, internal nodes' at most
+ * twice). No node-sized temporary: while the walk runs, an internal node's slot of the result holds its
+ * owner state (its own size is read back from nodeSelfSize at the end), so the only memory besides the
+ * result is a stack that holds internal nodes. Fresh node-sized arrays are what this phase paid most
+ * for: first touching 13 MB of new pages costs more than walking all 10 M edges.
  */
 export function computeShallowSizes(graph: HeapGraph): SizeArray {
 	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeTo, strings} = graph;
 	const self = graph.nodeSelfSize;
 	let total = 0;
 	if (self instanceof Uint32Array) for (let n = 0; n < nodeCount; n++) total += self[n]!;
-	const sizes: SizeArray = self instanceof Uint32Array && total <= 0xffff_ffff ? self.slice() : Float64Array.from(self);
-	if (!hasUserRoots(graph)) return sizes;
+	const narrow = self instanceof Uint32Array && total <= 0xffff_ffff;
+	if (!hasUserRoots(graph)) return narrow ? self.slice() : Float64Array.from(self);
 	if (nodeCount >= MULTIPLE_OWNERS) throw new RangeError('Too many nodes for shallow sizes');
 
 	const t = typeIds(graph.nodeTypeNames, ['hidden', 'array', 'native', 'synthetic'] as const);
 	const weak = typeIds(graph.edgeTypeNames, ['weak'] as const).weak;
 	const externalStringData = strings.indexOf('system / ExternalStringData');
+	// Internal-ness per type id, so the hot loops read the 1-byte type column: ALWAYS_INTERNAL for
+	// hidden/array, INTERNAL_IF_EXTERNAL_DATA for native (then the name decides).
+	const internalKind = new Uint8Array(256);
+	if (t.hidden >= 0) internalKind[t.hidden] = ALWAYS_INTERNAL;
+	if (t.array >= 0) internalKind[t.array] = ALWAYS_INTERNAL;
+	if (t.native >= 0 && externalStringData >= 0) internalKind[t.native] = INTERNAL_IF_EXTERNAL_DATA;
 
-	const owners = new Uint32Array(nodeCount);
-	let internalCount = 0;
-	for (let n = 0; n < nodeCount; n++) {
-		const type = nodeType[n]!;
-		if (type === t.hidden || type === t.array || (type === t.native && externalStringData >= 0 && nodeName[n] === externalStringData)) {
-			owners[n] = UNVISITED;
-			internalCount++;
-		} else {
-			owners[n] = n;
-		}
-	}
-	// Worklist (a stack; order does not matter): every owner once, every internal node at most twice.
-	const worklist = new Uint32Array(nodeCount + internalCount);
+	// Owners' slots hold their own size; internal nodes' slots hold their owner state while the walk
+	// runs: 0 = not reached, owner ordinal + 1, or MULTIPLE_OWNERS (exact in either array type).
+	// A new array is all zeros: every internal node starts "not reached"; owners fill in their size below.
+	const sizes: SizeArray = narrow ? new Uint32Array(nodeCount) : new Float64Array(nodeCount);
+	let stack = new Uint32Array(1 << 16);
 	let top = 0;
-	for (let n = 0; n < nodeCount; n++) if (owners[n] === n) worklist[top++] = n;
-	while (top > 0) {
-		const n = worklist[--top]!;
-		const owner = owners[n]!;
-		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
-			if (edgeType[e] === weak) continue;
-			const to = edgeTo[e]!;
-			const current = owners[to]!;
-			if (current === UNVISITED) {
-				owners[to] = owner;
-				worklist[top++] = to;
-			} else if (current !== to && current !== owner && current !== MULTIPLE_OWNERS) {
-				owners[to] = MULTIPLE_OWNERS;
-				worklist[top++] = to;
+	for (let n = 0; n < nodeCount; n++) {
+		const kind = internalKind[nodeType[n]!]!;
+		if (kind === ALWAYS_INTERNAL || (kind === INTERNAL_IF_EXTERNAL_DATA && nodeName[n] === externalStringData)) continue;
+		sizes[n] = self[n]!;
+		// Depth-first from owner n through internal nodes; popped nodes pass on their own owner state.
+		let from = n;
+		let tag = n + 1;
+		for (;;) {
+			for (let e = firstEdge[from]!, end = firstEdge[from + 1]!; e < end; e++) {
+				const to = edgeTo[e]!;
+				const toKind = internalKind[nodeType[to]!]!;
+				// Most edges lead to owners: rule those out before reading the edge's type.
+				if (toKind === 0 || (toKind === INTERNAL_IF_EXTERNAL_DATA && nodeName[to] !== externalStringData)) continue;
+				if (edgeType[e] === weak) continue;
+				const current = sizes[to]!;
+				if (current === tag || current === MULTIPLE_OWNERS) continue;
+				sizes[to] = current === 0 ? tag : MULTIPLE_OWNERS;
+				if (top === stack.length) {
+					const grown = new Uint32Array(stack.length * 2);
+					grown.set(stack);
+					stack = grown;
+				}
+				stack[top++] = to;
 			}
+			if (top === 0) break;
+			from = stack[--top]!;
+			tag = sizes[from]!;
 		}
 	}
+	// Internal nodes: give the size to a single real owner, else keep it. Owners' slots are sizes
+	// already, and no owner is internal, so the order of this pass does not matter.
 	for (let n = 0; n < nodeCount; n++) {
-		const owner = owners[n]!;
-		if (owner === UNVISITED || owner === MULTIPLE_OWNERS || owner === n) continue;
-		if (owner === ROOT_ORDINAL || nodeType[owner] === t.synthetic) continue;
-		sizes[owner] = sizes[owner]! + sizes[n]!;
-		sizes[n] = 0;
+		const kind = internalKind[nodeType[n]!]!;
+		if (kind === 0 || (kind === INTERNAL_IF_EXTERNAL_DATA && nodeName[n] !== externalStringData)) continue;
+		const state = sizes[n]!;
+		const owner = state - 1;
+		if (state === 0 || state === MULTIPLE_OWNERS || owner === ROOT_ORDINAL || nodeType[owner] === t.synthetic) {
+			sizes[n] = self[n]!;
+		} else {
+			sizes[owner] = sizes[owner]! + self[n]!;
+			sizes[n] = 0;
+		}
 	}
 	return sizes;
 }

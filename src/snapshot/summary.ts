@@ -36,15 +36,18 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 	const bucketCount = boundaries.length + 1;
 	const withRetained = options.retained !== false && inputs.classRetained !== null;
 
-	const count = new Float64Array(classCount);
-	const self = new Float64Array(classCount);
-	const minId = new Uint32Array(classCount).fill(0xffffffff);
-	const maxId = new Uint32Array(classCount);
-	const generations = new Uint32Array(classCount * bucketCount);
+	// Accumulated per class key (no keyClass lookup per node), folded into classes below.
+	const keyCount = keys.keyCount;
+	const keySelf = new Float64Array(keyCount);
+	const keyMinId = new Uint32Array(keyCount).fill(0xffffffff);
+	const keyMaxId = new Uint32Array(keyCount);
+	const keyGenerations = new Uint32Array(keyCount * bucketCount);
+	const lastBoundary = boundaries.length === 0 ? -1 : boundaries[boundaries.length - 1]!;
 	let totalSize = 0;
 	let maxNodeId = 0;
 
-	// Hot loop: typed arrays only; the generation bucket is a short binary search over the boundaries.
+	// Hot loop: typed arrays only; the generation bucket is a short binary search over the boundaries
+	// (skipped for ids past the last boundary: the newest objects, and every id when there are none).
 	for (let n = 0; n < nodeCount; n++) {
 		const id = nodeId[n]!;
 		// Only JS heap objects (odd ids) mark generations: embedder (native) nodes carry huge even ids
@@ -53,19 +56,39 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 		totalSize += nodeSelfSize[n]!;
 		const size = shallowSizes[n]!;
 		if (size === 0) continue;
-		const c = keyClass[nodeKey[n]!]!;
-		count[c]++;
-		self[c] += size;
-		if (id < minId[c]!) minId[c] = id;
-		if (id > maxId[c]!) maxId[c] = id;
-		let lo = 0;
-		let hi = boundaries.length;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if (id <= boundaries[mid]!) hi = mid;
-			else lo = mid + 1;
+		const k = nodeKey[n]!;
+		keySelf[k] += size;
+		if (id < keyMinId[k]!) keyMinId[k] = id;
+		if (id > keyMaxId[k]!) keyMaxId[k] = id;
+		let lo = boundaries.length;
+		if (id <= lastBoundary) {
+			lo = 0;
+			let hi = boundaries.length;
+			while (lo < hi) {
+				const mid = (lo + hi) >>> 1;
+				if (id <= boundaries[mid]!) hi = mid;
+				else lo = mid + 1;
+			}
 		}
-		generations[c * bucketCount + lo]++;
+		keyGenerations[k * bucketCount + lo]++;
+	}
+
+	const count = new Float64Array(classCount);
+	const self = new Float64Array(classCount);
+	const minId = new Uint32Array(classCount).fill(0xffffffff);
+	const maxId = new Uint32Array(classCount);
+	const generations = new Uint32Array(classCount * bucketCount);
+	for (let k = 0; k < keyCount; k++) {
+		const c = keyClass[k]!;
+		self[c] += keySelf[k]!;
+		if (keyMinId[k]! < minId[c]!) minId[c] = keyMinId[k]!;
+		if (keyMaxId[k]! > maxId[c]!) maxId[c] = keyMaxId[k]!;
+		// A key's instance count is the sum of its generation buckets (one counter less in the hot loop).
+		for (let g = 0; g < bucketCount; g++) {
+			const instances = keyGenerations[k * bucketCount + g]!;
+			generations[c * bucketCount + g] += instances;
+			count[c] += instances;
+		}
 	}
 
 	const retained = new Float64Array(classCount);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 import {graphFromJson} from '../helpers/reference-loader.js';
 import {computeClassKeys, classNameOf} from '../../src/snapshot/class-key.js';
+import {prng} from '../helpers/parser-fixtures.js';
 
 test('class names follow DevTools: fixed names per node type, constructor names for objects and natives', () => {
 	const b = new SnapshotBuilder();
@@ -89,4 +90,66 @@ test('plain objects take the most specific popular shape name ({a, b}); rare sha
 
 	const off = computeClassKeys(graphFromJson(b.toJson()), {interfaceNames: false});
 	assert.equal(classNameOf(off, ab1), 'Object');
+});
+
+test('object and native nodes share one class per name string, but only objects take shape names', () => {
+	const b = new SnapshotBuilder();
+	const make = (type: 'object' | 'native', props: string[]) => {
+		const o = b.node(type, 'Object');
+		for (const p of props) b.edge(o, b.node('number', 'heap number'), 'property', p);
+		return o;
+	};
+	const plain1 = make('object', ['id', 'user']);
+	const plain2 = make('object', ['id', 'user']);
+	const nativeObject = make('native', ['id', 'user']); // same name string and properties, other type
+	const tagObject = b.node('object', '<div id="a">');
+	const tagNative = b.node('native', '<div id="a">');
+	const keys = computeClassKeys(graphFromJson(b.toJson()));
+	assert.equal(classNameOf(keys, plain1), '{id, user}');
+	assert.equal(classNameOf(keys, plain2), '{id, user}');
+	assert.equal(classNameOf(keys, nativeObject), 'Object', 'a native named Object is not a plain object');
+	assert.equal(classNameOf(keys, tagObject), '<div>');
+	assert.equal(keys.nodeKey[tagObject], keys.nodeKey[tagNative]);
+});
+
+test('located keys: one key per distinct (script, line, column, class), the last location of a node counts', () => {
+	const random = prng(7);
+	const pick = (n: number) => Math.floor(random() * n);
+	const b = new SnapshotBuilder();
+	const classes = ['Foo', 'Bar', 'Baz'];
+	const expected = new Map<number, string>(); // node → its location key as text, the reference
+	// Enough distinct locations to grow the key table several times, revisited in random order so
+	// that most lookups are not the repeat-of-the-previous-entry shortcut.
+	for (let i = 0; i < 3000; i++) {
+		const name = classes[pick(3)]!;
+		const node = b.node('object', name);
+		const script = 1 + pick(4);
+		const line = pick(400);
+		const column = pick(3);
+		b.location(node, script, line, column);
+		expected.set(node, `${script},${line},${column},${name}`);
+		if (pick(10) === 0) { // a second entry for the same node replaces the first
+			const later = `${script + 10},${line},${column},${name}`;
+			b.location(node, script + 10, line, column);
+			expected.set(node, later);
+		}
+	}
+	const closure = b.node('closure', 'f');
+	b.location(closure, 1, 1, 1); // only objects are keyed by location
+	const g = graphFromJson(b.toJson());
+	const keys = computeClassKeys(g);
+	const keyOfText = new Map<string, number>();
+	const textOfKey = new Map<number, string>();
+	for (const [node, text] of expected) {
+		const key = keys.nodeKey[node]!;
+		assert.ok(key >= keys.classNames.length && key < keys.keyCount, 'located objects have located keys');
+		assert.equal(keyOfText.get(text) ?? key, key, `one key for ${text}`);
+		assert.equal(textOfKey.get(key) ?? text, text, `key ${key} means one location`);
+		keyOfText.set(text, key);
+		textOfKey.set(key, text);
+		assert.equal(classNameOf(keys, node), g.strings[g.nodeName[node]!]);
+	}
+	assert.equal(keys.keyCount, keys.classNames.length + keyOfText.size, 'no unused keys');
+	assert.equal(classNameOf(keys, closure), 'Function');
+	assert.ok(keys.nodeKey[closure]! < keys.classNames.length);
 });

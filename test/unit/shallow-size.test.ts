@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 import {graphFromJson} from '../helpers/reference-loader.js';
 import {computeShallowSizes} from '../../src/snapshot/shallow-size.js';
+import {prng} from '../helpers/parser-fixtures.js';
 
 /** A builder whose root holds a `global` object (a user root), as every real Node snapshot has. */
 function withGlobal() {
@@ -89,4 +90,75 @@ test('a snapshot without user roots (internals exposed) is left as V8 wrote it',
 	const sizes = computeShallowSizes(graphFromJson(b.toJson()));
 	assert.equal(sizes[obj], 10);
 	assert.equal(sizes[arr], 90);
+});
+
+/** DevTools' rule spelled out slowly: walk from every owner through internal nodes, count owners. */
+function referenceShallowSizes(b: SnapshotBuilder): number[] {
+	const isInternal = (n: number) => {
+		const {type, name} = b.nodes[n]!;
+		return type === 'hidden' || type === 'array' || (type === 'native' && name === 'system / ExternalStringData');
+	};
+	const ownersOf = b.nodes.map(() => new Set<number>());
+	b.nodes.forEach((_, owner) => {
+		if (isInternal(owner)) return;
+		const seen = new Set<number>();
+		const stack = [owner];
+		while (stack.length > 0) {
+			for (const e of b.nodes[stack.pop()!]!.edges) {
+				if (e.type === 'weak' || !isInternal(e.to) || seen.has(e.to)) continue;
+				seen.add(e.to);
+				ownersOf[e.to]!.add(owner);
+				stack.push(e.to);
+			}
+		}
+	});
+	const sizes = b.nodes.map(n => n.selfSize);
+	ownersOf.forEach((owners, n) => {
+		if (owners.size !== 1) return;
+		const [owner] = owners;
+		if (owner === b.root || b.nodes[owner!]!.type === 'synthetic') return;
+		sizes[owner!]! += sizes[n]!;
+		sizes[n] = 0;
+	});
+	return sizes;
+}
+
+test('random graphs: the one-pass owner walk agrees with walking from each owner separately', () => {
+	const types = ['object', 'object', 'array', 'array', 'hidden', 'native', 'string', 'closure', 'synthetic'] as const;
+	const edgeTypes = ['property', 'internal', 'element', 'hidden', 'weak', 'context'] as const;
+	for (let seed = 1; seed <= 20; seed++) {
+		const random = prng(seed);
+		const pick = (n: number) => Math.floor(random() * n);
+		const {b, global} = withGlobal();
+		const count = 40 + pick(80);
+		for (let i = 0; i < count; i++) {
+			const type = types[pick(types.length)]!;
+			const name = type === 'native' ? (pick(2) === 0 ? 'system / ExternalStringData' : 'Node / Buffer') : type;
+			b.node(type, name, {selfSize: 1 + pick(1000)});
+		}
+		// Sparse random edges, including self-loops, cycles among internal nodes and weak edges.
+		for (let i = 0; i < count * 2; i++) {
+			const from = 1 + pick(b.nodes.length - 1);
+			const to = 1 + pick(b.nodes.length - 1);
+			const type = edgeTypes[pick(edgeTypes.length)]!;
+			b.edge(from, to, type, type === 'element' || type === 'hidden' ? i : `e${i}`);
+		}
+		for (let i = 0; i < 5; i++) b.edge(global, 1 + pick(b.nodes.length - 1), 'property', `g${i}`);
+		b.edge(b.root, 1 + pick(b.nodes.length - 1), 'element', 9);
+		const expected = referenceShallowSizes(b);
+		const sizes = computeShallowSizes(graphFromJson(b.toJson()));
+		assert.deepEqual(Array.from(sizes), expected, `seed ${seed}`);
+	}
+});
+
+test('an owner with more internal children than the walk stack first holds', () => {
+	const {b, global} = withGlobal();
+	const owner = b.node('object', 'Huge', {selfSize: 10});
+	b.edge(global, owner, 'property', 'huge');
+	const children = 70_000;
+	for (let i = 0; i < children; i++) b.edge(owner, b.node('array', '', {selfSize: 1}), 'internal', `${i}`);
+	const sizes = computeShallowSizes(graphFromJson(b.toJson()));
+	assert.equal(sizes[owner], 10 + children);
+	assert.equal(sizes[owner + 1], 0);
+	assert.equal(sizes[owner + children], 0);
 });

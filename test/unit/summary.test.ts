@@ -52,3 +52,23 @@ test('summary without retained sizes reports null and sorts by self size', () =>
 	assert.deepEqual(summary.classes.find(c => c.name === 'Session')!.countsByGeneration, [5]);
 	assert.equal(summary.classes[0]!.name, 'Session', 'sorted by self size when retained is off');
 });
+
+test('generation buckets: an id equal to a boundary belongs to that boundary, ids past the last to the newest', () => {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global', {selfSize: 40, id: 1});
+	b.edge(b.root, global, 'shortcut', 'global');
+	const ids = [3, 25, 27, 45, 47, 1001];
+	for (const id of ids) b.edge(global, b.node('object', 'Item', {selfSize: 8, id}), 'property', `i${id}`);
+	// A located Item is another class key with the same name: its counts join the same row.
+	const located = b.node('object', 'Item', {selfSize: 8, id: 45});
+	b.edge(global, located, 'property', 'located');
+	b.location(located, 1, 2, 3);
+	const summary = analyzeGraph(graphFromJson(b.toJson())).summary({retained: false, generationBoundaries: [45, 25]});
+	const item = summary.classes.find(c => c.name === 'Item')!;
+	assert.deepEqual(item.countsByGeneration, [2, 3, 2], '(0,25] = {3, 25}, (25,45] = {27, 45, 45}, above = {47, 1001}');
+	assert.equal(item.count, 7);
+	assert.equal(item.selfSize, 56);
+	assert.equal(item.minId, 3);
+	assert.equal(item.maxId, 1001);
+	assert.equal(summary.maxNodeId, 1001);
+});
