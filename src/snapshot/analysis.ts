@@ -6,7 +6,7 @@
  */
 import type {ClassRetainers, PathStep} from '../model/types.js';
 import {computeClassKeys, type ClassKeys, type ClassKeyOptions} from './class-key.js';
-import {computeClassRetainedSizes, computeDominators, computeEssentialEdges, type DominatorTree} from './dominators.js';
+import {computeEssentialEdges, computeRetainedSizes, type RetainedSizes} from './dominators.js';
 import type {HeapGraph, SizeArray} from './graph.js';
 import {PathLabeler, classRetainers, directRetainerPaths, type ClassRetainersOptions} from './paths.js';
 import {buildRetainers, type RetainersIndex} from './retainers-index.js';
@@ -34,7 +34,8 @@ export interface SnapshotAnalysis {
 	shallowSizes(): SizeArray;
 	shortestPaths(): ShortestPathTree;
 	retainers(): RetainersIndex;
-	dominators(): DominatorTree;
+	/** retained sizes per node and per class key, from the dominator tree (the tree itself is not kept) */
+	dominators(): RetainedSizes;
 	/** per class key */
 	classRetainedSizes(): Float64Array;
 	ordinalOfId(nodeId: number): number;
@@ -45,8 +46,7 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 	let shallow: SizeArray | undefined;
 	let paths: ShortestPathTree | undefined;
 	let retainers: RetainersIndex | undefined;
-	let tree: DominatorTree | undefined;
-	let classRetained: Float64Array | undefined;
+	let tree: RetainedSizes | undefined;
 	let weakMaps: WeakMapEdges | undefined;
 	let labeler: PathLabeler | undefined;
 	// Dominators leave node-sized arrays here for the shortest-path tree; dropped once that is built.
@@ -67,20 +67,13 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 		dominators: () => {
 			if (!tree) {
 				weakMaps ??= WeakMapEdges.forGraph(graph);
-				const essential = computeEssentialEdges(graph, weakMaps);
-				// The per-class sums come with the tree (from its scratch arrays, no extra peak).
-				tree = computeDominators(graph, essential, api.shallowSizes(), api.classKeys(), scratch);
+				const essential = computeEssentialEdges(graph, weakMaps, scratch);
+				// The per-class sums come with the sizes (from the tree's scratch arrays, no extra peak).
+				tree = computeRetainedSizes(graph, essential, api.shallowSizes(), api.classKeys(), scratch);
 			}
 			return tree;
 		},
-		classRetainedSizes: () => {
-			if (!classRetained) {
-				const dominators = api.dominators();
-				const k = api.classKeys();
-				classRetained = dominators.classRetained ?? computeClassRetainedSizes(dominators, k.nodeKey, k.keyCount, api.shallowSizes());
-			}
-			return classRetained;
-		},
+		classRetainedSizes: () => api.dominators().classRetained,
 		// A scan (about 1 ms per million nodes) rather than an id → ordinal map, which would cost more
 		// memory than the graph's own id column; lookups happen on user drill-down only.
 		ordinalOfId: (nodeId: number) => graph.nodeId.indexOf(nodeId),

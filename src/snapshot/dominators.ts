@@ -47,7 +47,11 @@ export interface NodeClassKeys {
 }
 
 /** One bit per edge: 1 = the edge retains its target for dominator purposes. */
-export function computeEssentialEdges(graph: HeapGraph, weakMaps: WeakMapEdges = WeakMapEdges.forGraph(graph)): Uint8Array {
+export function computeEssentialEdges(
+	graph: HeapGraph,
+	weakMaps: WeakMapEdges = WeakMapEdges.forGraph(graph),
+	scratch: ScratchArrays = new ScratchArrays(),
+): Uint8Array {
 	const {nodeCount, edgeCount, firstEdge, edgeType, edgeName, edgeTo, nodeId} = graph;
 	const et = typeIds(graph.edgeTypeNames, ['weak', 'shortcut', 'internal', 'element'] as const);
 	const synthetic = typeIds(graph.nodeTypeNames, ['synthetic'] as const).synthetic;
@@ -55,7 +59,7 @@ export function computeEssentialEdges(graph: HeapGraph, weakMaps: WeakMapEdges =
 
 	// Page-owned nodes: everything reachable over non-weak edges from the root's shortcut children.
 	const page = new Uint8Array(nodeCount);
-	const stack = new Uint32Array(nodeCount);
+	const stack = scratch.take(nodeCount + 1); // (n + 1: the size the dominator phases take)
 	let top = 0;
 	for (let e = firstEdge[ROOT_ORDINAL]!, end = firstEdge[ROOT_ORDINAL + 1]!; e < end; e++) {
 		const to = edgeTo[e]!;
@@ -75,6 +79,7 @@ export function computeEssentialEdges(graph: HeapGraph, weakMaps: WeakMapEdges =
 			stack[top++] = to;
 		}
 	}
+	scratch.give(stack);
 
 	const bits = new Uint8Array((edgeCount + 7) >>> 3);
 	for (let n = 0; n < nodeCount; n++) {
@@ -104,6 +109,14 @@ export function isEssential(bits: Uint8Array, edge: number): boolean {
 
 const NONE = 0xffffffff;
 
+/** Retained sizes without the tree itself (what the analysis keeps: one node-sized array less). */
+export interface RetainedSizes {
+	/** as DominatorTree.retainedSize */
+	readonly retainedSize: SizeArray;
+	/** per class key (see computeClassRetainedSizes) */
+	readonly classRetained: Float64Array;
+}
+
 /**
  * With `classes`, the per-class retained sizes come too, computed from the preorder tree while its
  * scratch arrays are still there (cheaper in memory than computeClassRetainedSizes afterwards).
@@ -115,53 +128,79 @@ export function computeDominators(
 	classes?: NodeClassKeys,
 	scratch: ScratchArrays = new ScratchArrays(),
 ): DominatorTree {
+	const {dominator, retainedSize, classRetained} = dominate(graph, essentialEdges, shallowSizes, classes, scratch, true);
+	return classRetained ? {dominator: dominator!, retainedSize, passes: 1, classRetained} : {dominator: dominator!, retainedSize, passes: 1};
+}
+
+/** computeDominators without keeping the dominator array (the per-node idoms): same sizes, less memory. */
+export function computeRetainedSizes(
+	graph: HeapGraph,
+	essentialEdges: Uint8Array,
+	shallowSizes: SizeArray,
+	classes: NodeClassKeys,
+	scratch: ScratchArrays = new ScratchArrays(),
+): RetainedSizes {
+	const {retainedSize, classRetained} = dominate(graph, essentialEdges, shallowSizes, classes, scratch, false);
+	return {retainedSize, classRetained: classRetained!};
+}
+
+function dominate(
+	graph: HeapGraph,
+	essentialEdges: Uint8Array,
+	shallowSizes: SizeArray,
+	classes: NodeClassKeys | undefined,
+	scratch: ScratchArrays,
+	keepDominator: boolean,
+): {dominator?: Uint32Array; retainedSize: SizeArray; classRetained?: Float64Array} {
 	const {nodeCount: n, edgeCount, firstEdge, edgeTo} = graph;
-	// A copy, because the DFS clears the bits of the tree edges it takes (so the predecessor lists
-	// below can leave them out without looking up each edge's parent).
+	// A copy, because the DFS clears the bits of the tree edges it takes and the predecessor count
+	// clears those of edges that cannot lower a semidominator (so the fill pass just reads the bits).
 	const essential = essentialEdges.slice();
-	// Memory: 7 node-sized Uint32Arrays plus one slot per non-tree essential edge at the peak; arrays
-	// are handed from phase to phase (comments say which) rather than allocated anew.
+	// Memory: at the peak (Lengauer–Tarjan) 6 node-sized Uint32Arrays plus one slot per useful
+	// predecessor edge. Internal arrays are taken with n + 1 slots so that any of them can serve any
+	// phase (the predecessor offsets need n + 1); they are handed from phase to phase, not reallocated.
+	const slots = n + 1;
 
 	// --- DFS preorder over essential edges (numbers: root = 0) ----------------------------------
-	let preOf = scratch.take(n).fill(NONE); // ordinal → preorder number
-	const vertex = scratch.take(n); // preorder number → ordinal
-	const parent = scratch.take(n); // DFS-tree parent, by preorder number
+	// The DFS stack is the chain of DFS-tree parents (parent[]) plus one edge cursor per number.
+	let preOf = scratch.take(slots).fill(NONE); // ordinal → preorder number
+	const vertex = scratch.take(slots); // preorder number → ordinal
+	// DFS-tree parent by preorder number; becomes Lengauer–Tarjan's forest links (see below).
+	const ancestor = scratch.take(slots);
+	const cursor = scratch.take(slots); // by preorder number: the next edge to try
 	const rootChild = new Uint8Array(n); // by preorder number: hangs off the root (virtual edge)
-	const stackNode = scratch.take(n + 1);
-	const stackCursor = scratch.take(n);
 	let next = 0;
-	const visit = (v: number, parentNo: number, virtual: boolean): void => {
-		const no = next++;
-		preOf[v] = no;
-		vertex[no] = v;
-		parent[no] = parentNo;
-		if (virtual) rootChild[no] = 1;
-	};
-	/** Iterative DFS from `start` (already numbered); `allVirtual`: everything found hangs off the root. */
-	const dfs = (start: number, allVirtual: boolean): void => {
-		let top = 0;
-		stackNode[0] = start;
-		stackCursor[0] = firstEdge[start]!;
-		while (top >= 0) {
-			const v = stackNode[top]!;
-			const end = firstEdge[v + 1]!;
-			let e = stackCursor[top]!;
+	/** Iterative DFS from ordinal `start` (not yet numbered), whose tree parent is `parentNo`. */
+	const dfs = (start: number, parentNo: number, startVirtual: boolean, allVirtual: boolean): void => {
+		const first = next++;
+		preOf[start] = first;
+		vertex[first] = start;
+		ancestor[first] = parentNo;
+		if (startVirtual) rootChild[first] = 1;
+		cursor[first] = firstEdge[start]!;
+		let v = first;
+		for (;;) {
+			const end = firstEdge[vertex[v]! + 1]!;
+			let e = cursor[v]!;
 			for (; e < end; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1 && preOf[edgeTo[e]!] === NONE) break;
 			if (e === end) {
-				top--;
+				if (v === first) return;
+				v = ancestor[v]!;
 				continue;
 			}
-			stackCursor[top] = e + 1;
+			cursor[v] = e + 1;
 			essential[e >>> 3] &= ~(1 << (e & 7));
 			const w = edgeTo[e]!;
-			visit(w, preOf[v]!, allVirtual);
-			top++;
-			stackNode[top] = w;
-			stackCursor[top] = firstEdge[w]!;
+			const no = next++;
+			preOf[w] = no;
+			vertex[no] = w;
+			ancestor[no] = v;
+			if (allVirtual) rootChild[no] = 1;
+			cursor[no] = firstEdge[w]!;
+			v = no;
 		}
 	};
-	visit(ROOT_ORDINAL, 0, false);
-	dfs(ROOT_ORDINAL, false);
+	dfs(ROOT_ORDINAL, 0, false, false);
 	const anyRootChild = next < n;
 	// Virtual root children: nodes with no essential retainer (what they reach is dominated as usual),
 	// then what is left (unreachable cycles), all of it directly under the root. Those last ones are
@@ -170,31 +209,26 @@ export function computeDominators(
 	if (anyRootChild) {
 		const hasRetainer = new Uint8Array(n);
 		for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
-		for (let v = 0; v < n; v++) {
-			if (preOf[v] !== NONE || hasRetainer[v]) continue;
-			visit(v, 0, true);
-			dfs(v, false);
-		}
-		for (let v = 0; v < n; v++) {
-			if (preOf[v] !== NONE) continue;
-			visit(v, 0, true);
-			dfs(v, true);
-		}
+		for (let v = 0; v < n; v++) if (preOf[v] === NONE && !hasRetainer[v]) dfs(v, 0, true, false);
+		for (let v = 0; v < n; v++) if (preOf[v] === NONE) dfs(v, 0, true, true);
 	}
 
 	// --- predecessors in preorder space (count, prefix, fill backwards) -------------------------
-	// Left out: the DFS-tree edge from the parent (the parent is every node's first semidominator
-	// candidate anyway) and all retainers of root children (their semidominator is the root).
-	const firstPred = stackNode; // n + 1 slots, free after the DFS
+	// Only edges that can lower a semidominator: w's first candidate is its DFS parent p, so left out
+	// are the tree edges (bits cleared by the DFS), every retainer of a node whose candidate is already
+	// the root (p = 0, or a virtual root child), and retainers numbered between p and w (unprocessed
+	// when w is, so their candidate is themselves, not below p). On real heaps that is about a third.
+	const firstPred = cursor; // free after the DFS
 	firstPred.fill(0);
-	if (anyRootChild) {
-		// rare (unreachable parts): drop the retainers of root children
-		for (let e = 0; e < edgeCount; e++) {
-			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1 && rootChild[preOf[edgeTo[e]!]!] === 1) essential[e >>> 3] &= ~(1 << (e & 7));
+	for (let v = 0; v < n; v++) {
+		const from = preOf[v]!;
+		for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
+			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
+			const to = preOf[edgeTo[e]!]!;
+			const p = ancestor[to]!;
+			if (p === 0 || rootChild[to] === 1 || (from < to && from >= p)) essential[e >>> 3] &= ~(1 << (e & 7));
+			else firstPred[to]++;
 		}
-	}
-	for (let e = 0; e < edgeCount; e++) {
-		if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) firstPred[preOf[edgeTo[e]!]!]++;
 	}
 	let predCount = 0;
 	for (let i = 0; i < n; i++) {
@@ -207,8 +241,7 @@ export function computeDominators(
 		const from = preOf[v]!;
 		for (let e = firstEdge[v + 1]! - 1, first = firstEdge[v]!; e >= first; e--) {
 			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-			const to = preOf[edgeTo[e]!]!;
-			preds[--firstPred[to]] = from;
+			preds[--firstPred[preOf[edgeTo[e]!]!]] = from;
 		}
 	}
 
@@ -216,23 +249,24 @@ export function computeDominators(
 	// Near-linear on any graph. The iterative Cooper–Harvey–Kennedy refinement this replaces needed one
 	// pass over the whole heap per element of a circular doubly linked list (Node's timer lists: a
 	// timer leak of 6,000 Timeouts meant 6,000 passes, minutes per snapshot).
-	// All arrays below are indexed by preorder number; `semi` holds preorder numbers. A node not yet
-	// processed is its own forest root (ancestor NONE), its own label and its own semidominator.
-	// Two arrays do double duty: a node's bucket (the nodes whose semidominator it is) is a list with
-	// its head in label[] while the node is unprocessed (labels are only read for processed nodes)
-	// and its links in idom[] (a node's idom is written when it leaves its bucket, and only then).
+	// All arrays below are indexed by preorder number; `semi` holds preorder numbers. Nodes are
+	// processed in reverse preorder, so the processed ones are exactly those numbered >= `done`.
+	// Three arrays do double duty:
+	// - ancestor[]: the forest link of a processed node (its DFS parent when linked, shortened by path
+	//   compression); for an unprocessed node, still its DFS parent (a forest root has no link, and
+	//   whether a node is a root is told by its number, so the parent needs no array of its own);
+	// - label[]: for an unprocessed node, the head of its bucket (the nodes whose semidominator it is);
+	// - idom[]: the bucket links (a node's idom is written when it leaves its bucket, and only then).
 	const semi = preOf; // the ordinal → preorder map is not needed any more
 	preOf = new Uint32Array(0);
-	const ancestor = stackCursor; // free after the DFS
-	ancestor.fill(NONE);
-	const label = scratch.take(n).fill(NONE);
-	const idom = scratch.take(n);
+	const label = scratch.take(slots).fill(NONE);
+	const idom = scratch.take(slots);
 	let path: Uint32Array = new Uint32Array(1024); // the compression walk (compressed paths stay short)
-	const evaluate = (v: number): number => {
-		if (ancestor[v] === NONE) return v;
+	/** The node of smallest semidominator on v's forest path (v processed, i.e. v >= done). */
+	const evaluate = (v: number, done: number): number => {
 		// Walk up to the node just below the forest root, then compress on the way back down.
 		let depth = 0;
-		for (let x = v; ancestor[ancestor[x]!] !== NONE; x = ancestor[x]!) {
+		for (let x = v; ancestor[x]! >= done; x = ancestor[x]!) {
 			if (depth === path.length) path = grown(path);
 			path[depth++] = x;
 		}
@@ -245,11 +279,11 @@ export function computeDominators(
 		return label[v]!;
 	};
 	for (let w = n - 1; w >= 1; w--) {
-		const p = parent[w]!;
+		const p = ancestor[w]!;
 		let s = rootChild[w] === 1 ? 0 : p; // the root's virtual edge: no semidominator can be smaller
 		for (let k = firstPred[w]!, end = firstPred[w + 1]!; k < end; k++) {
 			const v = preds[k]!;
-			const candidate = ancestor[v] === NONE ? v : semi[evaluate(v)]!;
+			const candidate = v < w ? v : semi[evaluate(v, w + 1)]!;
 			if (candidate < s) s = candidate;
 		}
 		semi[w] = s;
@@ -260,70 +294,72 @@ export function computeDominators(
 			idom[w] = label[s]!; // into the bucket of s (unprocessed, as s < w)
 			label[s] = w;
 		}
-		ancestor[w] = p;
+		// w is linked to p now (ancestor[w] already is p, and w >= done from here on).
 		let v = label[p]!;
 		label[p] = NONE;
 		while (v !== NONE) {
 			const following = idom[v]!;
-			const u = evaluate(v);
+			const u = evaluate(v, w);
 			idom[v] = semi[u]! < semi[v]! ? u : p;
 			v = following;
 		}
 	}
 	for (let w = 1; w < n; w++) if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
 	idom[0] = 0;
+	preds = new Uint32Array(0);
+	scratch.give(semi, ancestor, firstPred, label);
 
 	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
-	const dominator = ancestor; // free now
-	// No retained size exceeds the shallow total: under 4 GiB (the usual case) they go into the DFS
-	// parents' array, free now, which costs nothing at the peak and lets the predecessor lists go.
-	// Otherwise Float64, in the predecessor lists' place when those are about the right size (a heap
-	// has ~2 non-tree edges per node), else on top.
+	// No retained size exceeds the shallow total: under 4 GiB (the usual case) they fit in a Uint32
+	// array, one of those just freed; else Float64.
 	let shallowTotal = Infinity;
 	if (shallowSizes instanceof Uint32Array) {
 		shallowTotal = 0;
 		for (let v = 0; v < n; v++) shallowTotal += shallowSizes[v]!;
 	}
-	let retainedSize: SizeArray;
-	if (shallowTotal <= 0xffff_ffff) retainedSize = parent;
-	else retainedSize = preds.byteLength >= 8 * n && preds.byteLength <= 12 * n ? new Float64Array(preds.buffer, 0, n) : new Float64Array(n);
-	preds = new Uint32Array(0);
+	const retainedSize: SizeArray = shallowTotal <= 0xffff_ffff ? scratch.take(n) : new Float64Array(n);
 	retainedSize.set(shallowSizes);
 	for (let w = n - 1; w >= 1; w--) {
 		const v = vertex[w]!;
 		const d = vertex[idom[w]!]!;
-		dominator[v] = d;
 		retainedSize[d] = retainedSize[d]! + retainedSize[v]!;
 	}
-	dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
-	// firstPred, label and semi are free: children lists and the walk's stack.
-	const classRetained = classes ? sumRetainedPerKey(idom, vertex, classes, shallowSizes, retainedSize, firstPred, label, semi) : undefined;
-	scratch.give(vertex, firstPred, label, semi, idom);
-	if (retainedSize !== parent) scratch.give(parent);
-	return classRetained ? {dominator, retainedSize, passes: 1, classRetained} : {dominator, retainedSize, passes: 1};
+	let dominator: Uint32Array | undefined;
+	if (keepDominator) {
+		dominator = scratch.take(n);
+		for (let w = 1; w < n; w++) dominator[vertex[w]!] = vertex[idom[w]!]!;
+		dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
+	}
+	// The walk's children lists and stack come from the freed arrays; idom becomes the stack.
+	const classRetained = classes ? sumRetainedPerKey(n, idom, vertex, classes, shallowSizes, retainedSize, scratch) : undefined;
+	scratch.give(vertex, idom);
+	const result: {dominator?: Uint32Array; retainedSize: SizeArray; classRetained?: Float64Array} = {retainedSize};
+	if (dominator) result.dominator = dominator;
+	if (classRetained) result.classRetained = classRetained;
+	return result;
 }
 
 /**
  * computeClassRetainedSizes on the preorder-numbered tree (idom by preorder number, vertex: number →
- * ordinal), with the caller's scratch arrays (n + 1, n and n slots).
+ * ordinal, both with at least n slots). idom is used up (it becomes the walk's stack).
  */
 function sumRetainedPerKey(
+	n: number,
 	idom: Uint32Array,
 	vertex: Uint32Array,
 	classes: NodeClassKeys,
 	shallowSizes: SizeArray,
 	retainedSize: SizeArray,
-	firstChild: Uint32Array,
-	children: Uint32Array,
-	stack: Uint32Array,
+	scratch: ScratchArrays,
 ): Float64Array {
-	const n = vertex.length;
 	const {nodeKey, keyCount} = classes;
 	// Children CSR: count, inclusive prefix (each entry the end of its range), fill backwards.
-	firstChild.fill(0);
+	const firstChild = scratch.take(n + 1).fill(0);
+	const children = scratch.take(n + 1);
 	for (let w = 1; w < n; w++) firstChild[idom[w]!]++;
 	for (let v = 1; v <= n; v++) firstChild[v] += firstChild[v - 1]!;
 	for (let w = n - 1; w >= 1; w--) children[--firstChild[idom[w]!]] = w;
+	const stack = idom; // every node is entered once and idom is not read any more
 	const sums = new Float64Array(keyCount);
 	const active = new Uint32Array(keyCount);
 	// As in computeClassRetainedSizes: enter entries, EXIT | w to leave a counted node with children.
@@ -349,6 +385,7 @@ function sumRetainedPerKey(
 		}
 		for (let c = from; c < to; c++) stack[top++] = children[c]!;
 	}
+	scratch.give(firstChild, children);
 	return sums;
 }
 

@@ -30,9 +30,16 @@ export const NO_EDGE = 0xffffffff;
 export const SYSTEM_DISTANCE = 100_000_000;
 
 export interface ShortestPathTree {
+	/**
+	 * Per node (NO_DISTANCE when unreached). Derived from parentEdge on first read and then kept: the
+	 * engine itself never reads it (paths need only the parent edges), so it costs no memory there.
+	 */
 	readonly distance: Uint32Array;
 	readonly parentEdge: Uint32Array;
 }
+
+/** parentEdge's mark for the root while the BFS runs (it has no parent edge, but it is visited). */
+const ROOT_MARK = 0xfffffffe;
 
 export function computeShortestPaths(
 	graph: HeapGraph,
@@ -43,7 +50,8 @@ export function computeShortestPaths(
 	const nt = typeIds(graph.nodeTypeNames, ['hidden', 'array', 'synthetic', 'code', 'object shape'] as const);
 	const et = typeIds(graph.edgeTypeNames, ['weak', 'shortcut', 'internal', 'hidden'] as const);
 
-	const distance = scratch.take(nodeCount).fill(NO_DISTANCE);
+	// Visited = has a parent edge (the root: ROOT_MARK); a node's distance is its level's, so the BFS
+	// needs no distance array.
 	const parentEdge = scratch.take(nodeCount).fill(NO_EDGE);
 	const queue = scratch.take(nodeCount);
 
@@ -93,14 +101,13 @@ export function computeShortestPaths(
 						if (deferred[n] === 0) continue;
 						deferred[n] = 0;
 					}
-					const childDistance = distance[n]! + 1;
 					const special = specialOf(n);
 					for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
 						const type = edgeType[e]!;
 						if (type === weak) continue;
 						if (type === shortcut && n !== ROOT_ORDINAL) continue;
 						const to = edgeTo[e]!;
-						if (distance[to] !== NO_DISTANCE) continue;
+						if (parentEdge[to] !== NO_EDGE) continue;
 						const postponed = postponedEdgeType[type]! | postponedNodeType[nodeType[to]!]!;
 						if (postponed !== pass) {
 							if (pass === 0) deferred[n] = 1;
@@ -114,7 +121,6 @@ export function computeShortestPaths(
 								continue;
 							}
 						}
-						distance[to] = childDistance;
 						parentEdge[to] = e;
 						queue[tail++] = to;
 					}
@@ -129,17 +135,63 @@ export function computeShortestPaths(
 	let tail = 0;
 	for (let e = firstEdge[ROOT_ORDINAL]!, end = firstEdge[ROOT_ORDINAL + 1]!; e < end; e++) {
 		const to = edgeTo[e]!;
-		if (nodeType[to] === nt.synthetic || distance[to] !== NO_DISTANCE || to === ROOT_ORDINAL) continue;
-		distance[to] = 1;
+		if (nodeType[to] === nt.synthetic || parentEdge[to] !== NO_EDGE || to === ROOT_ORDINAL) continue;
 		parentEdge[to] = e;
 		queue[tail++] = to;
 	}
-	// The root's distance is set before the user-root pass so that no edge back to it enqueues it twice.
-	distance[ROOT_ORDINAL] = tail > 0 ? SYSTEM_DISTANCE : 0;
+	// The root is marked visited before the user-root pass so that no edge back to it enqueues it.
+	parentEdge[ROOT_ORDINAL] = ROOT_MARK;
 	tail = run(0, tail);
 	// Then everything else, from the root.
 	queue[tail] = ROOT_ORDINAL;
 	run(tail, tail + 1);
+	parentEdge[ROOT_ORDINAL] = NO_EDGE;
 	scratch.give(queue);
-	return {distance, parentEdge};
+	let distance: Uint32Array | undefined;
+	return {
+		parentEdge,
+		get distance() {
+			return (distance ??= distancesOf(graph, parentEdge));
+		},
+	};
+}
+
+/**
+ * The BFS distances from its parent edges: a user root (a non-synthetic child of the root, seeded
+ * first) is at 1, the root at SYSTEM_DISTANCE when there are user roots (else 0), and every other
+ * reached node one further than its parent edge's source.
+ */
+function distancesOf(graph: HeapGraph, parentEdge: Uint32Array): Uint32Array {
+	const {nodeCount, nodeType, firstEdge, edgeTo} = graph;
+	const synthetic = typeIds(graph.nodeTypeNames, ['synthetic'] as const).synthetic;
+	const UNKNOWN = 0xfffffffe;
+	const distance = new Uint32Array(nodeCount).fill(UNKNOWN);
+	const source = new Uint32Array(nodeCount);
+	for (let n = 0; n < nodeCount; n++) {
+		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) if (parentEdge[edgeTo[e]!] === e) source[edgeTo[e]!] = n;
+	}
+	let userRoots = false;
+	for (let e = firstEdge[ROOT_ORDINAL]!, end = firstEdge[ROOT_ORDINAL + 1]!; e < end; e++) {
+		const to = edgeTo[e]!;
+		if (to !== ROOT_ORDINAL && parentEdge[to] === e && nodeType[to] !== synthetic) {
+			distance[to] = 1;
+			userRoots = true;
+		}
+	}
+	distance[ROOT_ORDINAL] = userRoots ? SYSTEM_DISTANCE : 0;
+	const chain: number[] = [];
+	for (let n = 0; n < nodeCount; n++) {
+		let m = n;
+		while (distance[m] === UNKNOWN && parentEdge[m] !== NO_EDGE) {
+			chain.push(m);
+			m = source[m]!;
+		}
+		let d = distance[m] === UNKNOWN ? NO_DISTANCE : distance[m]!;
+		if (d === NO_DISTANCE) distance[m] = NO_DISTANCE;
+		while (chain.length > 0) {
+			if (d !== NO_DISTANCE) d++;
+			distance[chain.pop()!] = d;
+		}
+	}
+	return distance;
 }

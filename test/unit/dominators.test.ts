@@ -5,7 +5,8 @@ import {graphFromJson} from '../helpers/reference-loader.js';
 import type {HeapGraph} from '../../src/snapshot/graph.js';
 import {computeClassKeys} from '../../src/snapshot/class-key.js';
 import {computeShallowSizes} from '../../src/snapshot/shallow-size.js';
-import {computeClassRetainedSizes, computeDominators, computeEssentialEdges, isEssential} from '../../src/snapshot/dominators.js';
+import {computeClassRetainedSizes, computeDominators, computeEssentialEdges, computeRetainedSizes, isEssential} from '../../src/snapshot/dominators.js';
+import {ScratchArrays} from '../../src/snapshot/scratch.js';
 import {naiveDominators, randomGraph} from './engine-graphs.js';
 
 function dominate(g: HeapGraph) {
@@ -205,5 +206,23 @@ test('retained sizes: Uint32 when the shallow total fits, the same values as the
 		assert.ok(wide.retainedSize instanceof Float64Array, 'Float64 shallow sizes keep Float64 retained sizes');
 		assert.deepEqual(Array.from(narrow.retainedSize), Array.from(wide.retainedSize), `seed ${seed}`);
 		assert.deepEqual(Array.from(narrow.dominator), Array.from(wide.dominator), `seed ${seed}`);
+	}
+});
+
+test('retained sizes without the tree: the same sizes and class sums, and one scratch set serves every run', () => {
+	const scratch = new ScratchArrays();
+	for (const seed of [41, 42, 43, 44]) {
+		// dense (many parallel, cross and back edges: the predecessor lists leave some out) and sparse
+		const g = graphFromJson(randomGraph(seed, 150, seed % 2 === 0 ? 900 : 200).toJson());
+		const shallow = computeShallowSizes(g);
+		const keys = computeClassKeys(g);
+		const tree = computeDominators(g, computeEssentialEdges(g), shallow, keys);
+		assert.deepEqual(Array.from(tree.dominator), naiveDominators(g), `seed ${seed}`);
+		// Leftover arrays with stale contents from an earlier run must not leak into this one.
+		const sizes = computeRetainedSizes(g, computeEssentialEdges(g, undefined, scratch), shallow, keys, scratch);
+		assert.deepEqual(Array.from(sizes.retainedSize), Array.from(tree.retainedSize), `seed ${seed}`);
+		assert.deepEqual(Array.from(sizes.classRetained), Array.from(tree.classRetained!), `seed ${seed}`);
+		assert.equal(sizes.retainedSize.length, g.nodeCount);
+		scratch.give(scratch.take(g.nodeCount + 1).fill(0x5a5a5a5a)); // scribble on what the next round gets
 	}
 });

@@ -41,7 +41,7 @@ test('distances are shortest over strong edges, weak edges never shorten one, pa
 			}
 			assert.equal(g.edgeTo[e], n);
 			assert.notEqual(g.edgeTypeNames[g.edgeType[e]!], 'weak');
-			assert.equal(tree.distance[edgeSource(g, e)]! + 1, tree.distance[n]);
+			assert.equal(strong[edgeSource(g, e)]! + 1, strong[n], 'the parent edge leaves a node one step closer');
 		}
 	}
 });
