@@ -1,6 +1,7 @@
 /**
  * Entry of the one-file bundle (dist/heaptop.mjs, `npm run bundle`). The same file is the CLI on
- * the main thread and the snapshot engine when started as a worker (worker.ts checks its marker).
+ * the main thread, the snapshot engine when started as a worker (worker.ts checks its marker), and the
+ * edge-parsing thread of a big file's parse (snapshot/edge-section-worker.ts, likewise).
  *
  * The bundle is meant to be copied alone onto a production host, so nothing beside it can be read:
  * the version is baked in by scripts/bundle.mjs, and so is the demo app's source, which is written
@@ -11,6 +12,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {isMainThread} from 'node:worker_threads';
 import './pipeline/worker.js';
+// the second thread of a big snapshot file's parse (it checks its own marker, like the engine)
+import './snapshot/edge-section-worker.js';
+// the second thread of a big snapshot file's parse (it checks its own marker, like the engine)
+import './snapshot/edge-section-worker.js';
 import {main} from './cli.js';
 
 interface BundleGlobals {

@@ -30,6 +30,20 @@ export interface SnapshotParserOptions {
 	 * at once instead of growing them, while still bounding what a corrupt header can make it allocate.
 	 */
 	totalBytes?: number;
+	/**
+	 * Leave the `edges` array to someone else (read-file.ts parses it in a second thread): on reaching
+	 * `"edges":[` the parser records where it is and ignores the rest of that chunk; the caller then calls
+	 * resumeAfterEdges() with the offset just past the array's `]`, and setExternalEdges() before end().
+	 */
+	externalEdges?: boolean;
+}
+
+/** An edges array parsed elsewhere (see SnapshotParser.forEdgeSection), handed over before end(). */
+export interface ExternalEdges {
+	count: number;
+	edgeType: Uint8Array;
+	edgeName: Uint32Array;
+	edgeTo: Uint32Array;
 }
 
 // Parser states. The document is one JSON object whose first key must be "snapshot".
@@ -46,6 +60,8 @@ const S_EDGES = 9;
 const S_LOCATIONS = 10;
 const S_STRINGS = 11;
 const S_SKIP = 12;
+/** externalEdges mode: at the edges array, waiting for resumeAfterEdges(). */
+const S_EDGES_EXTERNAL = 13;
 
 // Number-array sub-states: expecting a number, inside one, after one (whitespace seen).
 const N_EXPECT = 0;
@@ -80,12 +96,17 @@ const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 const INITIAL_RECORDS = 1 << 20;
 
 const SECTION_NAMES: Record<number, string> = {
-	[S_HEADER]: 'header', [S_NODES]: 'nodes', [S_EDGES]: 'edges', [S_LOCATIONS]: 'locations', [S_STRINGS]: 'strings',
+	[S_HEADER]: 'header', [S_NODES]: 'nodes', [S_EDGES]: 'edges', [S_EDGES_EXTERNAL]: 'edges', [S_LOCATIONS]: 'locations', [S_STRINGS]: 'strings',
 };
 
 export class SnapshotParser {
 	private readonly onProgress: SnapshotParserOptions['onProgress'];
 	private readonly totalBytes: number | undefined;
+	private readonly externalEdges: boolean;
+	/** externalEdges mode: the input offset of the edges array's `[`, -1 until reached. */
+	private edgesOpenAt = -1;
+	/** Input offset just past the header object's closing brace, -1 until then. */
+	private headerEnd = -1;
 
 	private state = S_START;
 	private consumed = 0;
@@ -126,9 +147,10 @@ export class SnapshotParser {
 	// Edges.
 	private edgeCount = 0;
 	private edgeCapacity = 0;
-	private edgeType = new Uint8Array(0);
-	private edgeName = new Uint32Array(0);
-	private edgeTo = new Uint32Array(0);
+	// (possibly on a SharedArrayBuffer: see forEdgeSection/setExternalEdges)
+	private edgeType: Uint8Array = new Uint8Array(0);
+	private edgeName: Uint32Array = new Uint32Array(0);
+	private edgeTo: Uint32Array = new Uint32Array(0);
 
 	// Locations, stored as V8 writes them (object index, script, line, column) until end().
 	private locationCount = 0;
@@ -154,6 +176,89 @@ export class SnapshotParser {
 	constructor(options: SnapshotParserOptions = {}) {
 		this.onProgress = options.onProgress;
 		this.totalBytes = options.totalBytes;
+		this.externalEdges = options.externalEdges ?? false;
+	}
+
+	/**
+	 * A parser for just the inside of an `edges` array (the bytes after its `[`), which starts at input
+	 * offset `offset`, into caller-provided arrays sized to the header's edge_count. Feed it with
+	 * writeEdgeSection(). It runs the very loop (and checks) of a whole-document parse, so the edges it
+	 * returns and the errors it raises are the same; byte positions in messages are file offsets.
+	 */
+	static forEdgeSection(header: SnapshotHeader, arrays: Omit<ExternalEdges, 'count'>, offset: number): SnapshotParser {
+		const parser = new SnapshotParser();
+		parser.header = header;
+		parser.layout = resolveLayout(header.meta);
+		if (arrays.edgeType.length !== header.edge_count || arrays.edgeName.length !== header.edge_count || arrays.edgeTo.length !== header.edge_count) {
+			throw new Error('forEdgeSection: the arrays must hold exactly the header\'s edge_count');
+		}
+		parser.edgeType = arrays.edgeType;
+		parser.edgeName = arrays.edgeName;
+		parser.edgeTo = arrays.edgeTo;
+		parser.edgeCapacity = header.edge_count;
+		parser.state = S_EDGES;
+		parser.row = new Float64Array(5);
+		parser.lastSection = 'edges';
+		parser.consumed = offset;
+		return parser;
+	}
+
+	/**
+	 * forEdgeSection mode: parses the next bytes of the edges array. Returns -1 while the array goes on,
+	 * else the position in `chunk` just past its closing `]` (what follows is not looked at).
+	 */
+	writeEdgeSection(chunk: Buffer): number {
+		if (this.failure) throw this.failure;
+		if (this.state !== S_EDGES) throw new SnapshotFormatError('writeEdgeSection() after the edges array ended');
+		let i: number;
+		try {
+			i = this.parseEdges(chunk, 0, chunk.length);
+		} catch (error) {
+			throw this.fail(error);
+		}
+		if (this.state === S_EDGES) {
+			this.consumed += chunk.length;
+			return -1;
+		}
+		this.consumed += i;
+		return i;
+	}
+
+	/** Edges stored so far (forEdgeSection mode: the count once writeEdgeSection found the `]`). */
+	get edgesParsed(): number {
+		return this.edgeCount;
+	}
+
+	/** The `"snapshot"` header once it has been read. */
+	get parsedHeader(): SnapshotHeader | null {
+		return this.header;
+	}
+
+	/** Input offset just past the `"snapshot"` header object, or -1 while it is incomplete. */
+	get headerEndOffset(): number {
+		return this.headerEnd;
+	}
+
+	/** externalEdges mode: the input offset of the edges array's `[` once reached, else -1. */
+	get externalEdgesAt(): number {
+		return this.state === S_EDGES_EXTERNAL ? this.edgesOpenAt : -1;
+	}
+
+	/** externalEdges mode: go on with the input at `offset`, which must be just past the edges array's `]`. */
+	resumeAfterEdges(offset: number): void {
+		if (this.failure) throw this.failure;
+		if (this.state !== S_EDGES_EXTERNAL) throw new SnapshotFormatError('resumeAfterEdges() outside the edges array');
+		this.consumed = offset;
+		this.state = S_AFTER_VALUE;
+	}
+
+	/** externalEdges mode: the edges parsed elsewhere; end() checks them as if parsed here. */
+	setExternalEdges(edges: ExternalEdges): void {
+		this.edgeType = edges.edgeType;
+		this.edgeName = edges.edgeName;
+		this.edgeTo = edges.edgeTo;
+		this.edgeCount = edges.count;
+		this.edgeCapacity = edges.edgeType.length;
 	}
 
 	/** Bytes consumed so far. */
@@ -170,7 +275,8 @@ export class SnapshotParser {
 		} catch (error) {
 			throw this.fail(error);
 		}
-		this.consumed += buf.length;
+		// In externalEdges mode the rest of the chunk after `[` is not ours; resumeAfterEdges() sets the offset.
+		if (this.state !== S_EDGES_EXTERNAL) this.consumed += buf.length;
 		this.onProgress?.({bytes: this.consumed, section: this.currentSection()});
 	}
 
@@ -218,6 +324,7 @@ export class SnapshotParser {
 				case S_LOCATIONS: i = this.parseLocations(buf, i, end); break;
 				case S_HEADER: i = this.parseHeader(buf, i, end); break;
 				case S_SKIP: i = this.skipValue(buf, i, end); break;
+				case S_EDGES_EXTERNAL: i = end; break;
 				case S_KEY: i = this.readKey(buf, i, end); break;
 				default: i = this.structure(buf, i, end); break;
 			}
@@ -348,6 +455,11 @@ export class SnapshotParser {
 			this.stringState = T_EXPECT;
 			return i + 1;
 		}
+		if (key === 'edges' && this.externalEdges) {
+			this.state = S_EDGES_EXTERNAL;
+			this.edgesOpenAt = this.consumed + i;
+			return buf.length;
+		}
 		this.numValue = 0;
 		this.numState = N_EXPECT;
 		this.field = 0;
@@ -399,7 +511,10 @@ export class SnapshotParser {
 		this.headerDepth = depth;
 		this.headerInString = inString;
 		this.headerEscape = escape;
-		if (depth === 0) this.finishHeader();
+		if (depth === 0) {
+			this.headerEnd = this.consumed + i;
+			this.finishHeader();
+		}
 		return i;
 	}
 
@@ -1125,7 +1240,7 @@ export class SnapshotParser {
 				return new SnapshotFormatError('empty input: only whitespace, no snapshot data');
 			case S_HEADER:
 				return new SnapshotFormatError('the snapshot ends in the middle of the "snapshot" header (truncated?)');
-			case S_NODES: case S_EDGES: case S_LOCATIONS: case S_STRINGS:
+			case S_NODES: case S_EDGES: case S_EDGES_EXTERNAL: case S_LOCATIONS: case S_STRINGS:
 				return new SnapshotFormatError(`the snapshot ends in the middle of the ${SECTION_NAMES[this.state]} section (truncated?)`);
 			case S_SKIP:
 				return new SnapshotFormatError(`the snapshot ends in the middle of the ${printable(this.key)} section (truncated?)`);

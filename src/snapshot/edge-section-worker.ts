@@ -1,0 +1,183 @@
+/**
+ * The second thread of a file parse: finds and parses the edges array (edge-section.ts) straight into
+ * SharedArrayBuffer-backed arrays, while the starting thread parses the rest of the file.
+ *
+ * The result travels through shared memory (a status word, a heartbeat, offsets), not messages, so a
+ * synchronous parseSnapshotFile can block on it with Atomics.wait — its event loop is not running.
+ * A thread that dies without a word (could not start, out of memory, killed) stops the heartbeat; the
+ * waiting side then gives up on it and parses sequentially. This module is also the worker's entry:
+ * it runs only when started with the marker below (in the one-file bundle it is part of the CLI file).
+ */
+import {closeSync, openSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {fileURLToPath} from 'node:url';
+import {parentPort, Worker, workerData} from 'node:worker_threads';
+import {findEdgeSection, parseEdgeSection, type EdgeSectionResult} from './edge-section.js';
+import type {ExternalEdges} from './stream-parser.js';
+import type {SnapshotHeader} from './meta.js';
+
+interface EdgeWorkerData {
+	heaptopEdgeSection: true;
+	path: string;
+	header: SnapshotHeader;
+	/** where to start looking for the `"edges"` key (a lower bound of its offset) */
+	searchFrom: number;
+	totalBytes: number;
+	control: SharedArrayBuffer;
+	numbers: SharedArrayBuffer;
+	edgeType: SharedArrayBuffer;
+	edgeName: SharedArrayBuffer;
+	edgeTo: SharedArrayBuffer;
+}
+
+// control (Int32): the status word and a heartbeat bumped at start and after every chunk
+const STATUS = 0;
+const HEARTBEAT = 1;
+const PENDING = 0;
+const DONE = 1;
+const FAILED = 2;
+// numbers (Float64: offsets may pass 2^31)
+const START = 0;
+const END = 1;
+const COUNT = 2;
+const BYTES = 3;
+
+/** A worker with no heartbeat for this long is taken for dead (it beats per MiB, and once on start). */
+const STALL_MS = 15_000;
+const WAIT_SLICE_MS = 50;
+
+export interface EdgeSectionJob {
+	readonly arrays: Omit<ExternalEdges, 'count'>;
+	/** Bytes of the edges array parsed so far (for progress). */
+	bytesDone(): number;
+	/** Blocks until the worker is done, failed or stalled; then result() is final. */
+	waitSync(signal?: AbortSignal): void;
+	/** The same without blocking the event loop. */
+	wait(): Promise<void>;
+	/** The worker's result, or null when it failed (whatever the reason) or is not done. */
+	result(): EdgeSectionResult | null;
+	/** Ends the worker if still running. */
+	stop(): void;
+}
+
+export function startEdgeSectionJob(path: string, header: SnapshotHeader, searchFrom: number, totalBytes: number): EdgeSectionJob {
+	const count = header.edge_count;
+	const data: EdgeWorkerData = {
+		heaptopEdgeSection: true,
+		path,
+		header,
+		searchFrom,
+		totalBytes,
+		control: new SharedArrayBuffer(2 * 4),
+		numbers: new SharedArrayBuffer(4 * 8),
+		edgeType: new SharedArrayBuffer(count),
+		edgeName: new SharedArrayBuffer(count * 4),
+		edgeTo: new SharedArrayBuffer(count * 4),
+	};
+	const control = new Int32Array(data.control);
+	const numbers = new Float64Array(data.numbers);
+	const arrays = {edgeType: new Uint8Array(data.edgeType), edgeName: new Uint32Array(data.edgeName), edgeTo: new Uint32Array(data.edgeTo)};
+	let gaveUp = false;
+	let worker: Worker | null = null;
+	let settle: (() => void) | null = null;
+	const settled = new Promise<void>(resolve => (settle = resolve));
+	try {
+		worker = startWorker(data);
+		worker.unref();
+		worker.on('message', () => settle!());
+		worker.on('error', () => settle!());
+		worker.on('exit', () => settle!());
+	} catch {
+		gaveUp = true;
+		settle!();
+	}
+	const status = () => (gaveUp ? FAILED : Atomics.load(control, STATUS));
+	return {
+		arrays,
+		bytesDone: () => numbers[BYTES]!,
+		waitSync(signal) {
+			let beat = Atomics.load(control, HEARTBEAT);
+			let lastBeat = performance.now();
+			while (status() === PENDING) {
+				signal?.throwIfAborted();
+				Atomics.wait(control, STATUS, PENDING, WAIT_SLICE_MS);
+				const now = performance.now();
+				const next = Atomics.load(control, HEARTBEAT);
+				if (next !== beat) {
+					beat = next;
+					lastBeat = now;
+				} else if (now - lastBeat > STALL_MS) {
+					gaveUp = true;
+				}
+			}
+		},
+		async wait() {
+			// The status is stored before the message is posted; 'error' or 'exit' without one is a dead worker.
+			await settled;
+			if (status() === PENDING) gaveUp = true;
+		},
+		result() {
+			if (status() !== DONE) return null;
+			return {start: numbers[START]!, end: numbers[END]!, count: numbers[COUNT]!};
+		},
+		stop() {
+			if (status() === PENDING) gaveUp = true;
+			void worker?.terminate().catch(() => {});
+		},
+	};
+}
+
+/**
+ * How to start this module as a worker, as engine-client.ts does for the engine: the compiled .js next
+ * to this file; the bundle file itself when bundled; or from TypeScript sources (tests, development)
+ * through a bootstrap that registers tsx in the worker first, since loader flags don't reach workers.
+ * That bootstrap uses tsx's in-thread require hook, not its ESM loader (which starts one more thread:
+ * 3-4× slower to start), and without the parent's flags (`--import tsx` would start that loader anyway);
+ * the worker's code needs nothing ESM-only.
+ */
+function startWorker(workerData: EdgeWorkerData): Worker {
+	const self = import.meta.url;
+	if ((globalThis as {__HEAPTOP_BUNDLE__?: boolean}).__HEAPTOP_BUNDLE__ === true) return new Worker(new URL(self), {workerData});
+	if (!self.endsWith('.ts')) return new Worker(new URL('./edge-section-worker.js', self), {workerData});
+	const tsx = createRequire(self).resolve('tsx/cjs/api');
+	const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(self))});`;
+	return new Worker(bootstrap, {eval: true, workerData, execArgv: []});
+}
+
+/** The worker's body: find, parse, publish. */
+function runEdgeSectionWorker(data: EdgeWorkerData): void {
+	const control = new Int32Array(data.control);
+	const numbers = new Float64Array(data.numbers);
+	Atomics.add(control, HEARTBEAT, 1);
+	let status = FAILED;
+	let message = '';
+	let fd = -1;
+	try {
+		fd = openSync(data.path, 'r');
+		const buffer = Buffer.allocUnsafe(1 << 20);
+		const start = findEdgeSection(fd, data.searchFrom, data.totalBytes, buffer);
+		if (start < 0) {
+			message = 'no edges array where expected';
+		} else {
+			const arrays = {edgeType: new Uint8Array(data.edgeType), edgeName: new Uint32Array(data.edgeName), edgeTo: new Uint32Array(data.edgeTo)};
+			const result = parseEdgeSection(fd, data.header, start, data.totalBytes, arrays, bytes => {
+				numbers[BYTES] = bytes;
+				Atomics.add(control, HEARTBEAT, 1);
+			}, buffer);
+			numbers[START] = result.start;
+			numbers[END] = result.end;
+			numbers[COUNT] = result.count;
+			numbers[BYTES] = result.end - result.start;
+			status = DONE;
+		}
+	} catch (error) {
+		message = error instanceof Error ? error.message : String(error);
+	} finally {
+		if (fd >= 0) closeSync(fd);
+	}
+	Atomics.store(control, STATUS, status);
+	Atomics.notify(control, STATUS);
+	parentPort?.postMessage({status, message});
+}
+
+if (parentPort && (workerData as Partial<EdgeWorkerData> | null)?.heaptopEdgeSection === true) runEdgeSectionWorker(workerData as EdgeWorkerData);

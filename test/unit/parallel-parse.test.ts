@@ -1,0 +1,210 @@
+/**
+ * The two-thread file parse (read-file.ts parseInTwoThreads + edge-section*.ts): the edges array parsed
+ * by a second thread must give exactly the graph of the one-thread parse, and a bad file must end in
+ * exactly the one-thread parse's error.
+ */
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, before, describe, it} from 'node:test';
+import {findClosingBracket, findEdgeSection, parseEdgeSection} from '../../src/snapshot/edge-section.js';
+import {SnapshotFormatError} from '../../src/snapshot/errors.js';
+import {readHeader} from '../../src/snapshot/meta.js';
+import {parseSnapshotFile, parseSnapshotFileAsync, parseSnapshotFileInTwoThreads} from '../../src/snapshot/read-file.js';
+import {assertSameGraph, buildSample, referenceGraph, sampleFixtures} from '../helpers/parser-fixtures.js';
+import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
+
+const ALWAYS = {parallelMinBytes: 0};
+const NEVER = {parallelMinBytes: Infinity};
+
+/** The edges key and array rewritten with odd (but valid) whitespace: CRLF, tabs, spaces around commas. */
+function oddWhitespace(json: string, key: string): string {
+	return json.replace(/"edges":\[([^\]]*)\]/, (_m, body: string) => `${key}${body.replace(/,\n/g, ' ,\r\n\t').replace(/,(?=\d)/g, ', ')} \n]`);
+}
+
+/** A builder heap big enough for several chunks of `parseEdgeSection`'s small test buffers. */
+function biggerSample(): string {
+	const b = new SnapshotBuilder();
+	let previous = b.root;
+	for (let i = 0; i < 300; i++) {
+		const n = b.node(i % 3 ? 'object' : 'closure', `Thing${i % 17}`, {selfSize: 8 * i});
+		b.edge(previous, n, i % 2 ? 'property' : 'element', i % 2 ? `p${i}` : i);
+		if (i > 10) b.edge(n, (i * 7919) % i + 1, 'internal', 'back');
+		previous = n;
+	}
+	return b.toJson();
+}
+
+describe('two-thread file parse', () => {
+	let dir: string;
+	const files = new Map<string, string>();
+	const write = (name: string, text: string) => {
+		const path = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.heapsnapshot`);
+		writeFileSync(path, text);
+		files.set(name, path);
+		return path;
+	};
+
+	before(() => {
+		dir = mkdtempSync(join(tmpdir(), 'heaptop-parallel-'));
+		for (const fixture of sampleFixtures()) write(fixture.name, fixture.json);
+		const plain = buildSample().toJson();
+		write('spaces around the key', oddWhitespace(plain, '"edges" : [ '));
+		write('newlines and tabs around the key', oddWhitespace(plain, '"edges"\r\n\t:\n\n\t[\r\n'));
+		write('no whitespace at all', plain.replace(/\n/g, ''));
+		write('bigger heap', biggerSample());
+	});
+	after(() => rmSync(dir, {recursive: true, force: true}));
+
+	// (Each two-thread parse starts a worker, which takes a few hundred ms from TypeScript sources.)
+	it('gives the one-thread graph, array for array, for every builder layout and whitespace', () => {
+		for (const [name, path] of files) {
+			const expected = parseSnapshotFile(path, NEVER);
+			assertSameGraph(expected, referenceGraph(readFileSync(path, 'utf8')), `${name}: the one-thread parse`);
+			const twoThreads = parseSnapshotFileInTwoThreads(path);
+			assert.ok(twoThreads, `${name}: the two-thread parse gave up`);
+			assertSameGraph(twoThreads, expected, name);
+		}
+	});
+
+	it('is what parseSnapshotFile and parseSnapshotFileAsync use from parallelMinBytes on', async () => {
+		const path = files.get('bigger heap')!;
+		const expected = parseSnapshotFile(path, NEVER);
+		assertSameGraph(parseSnapshotFile(path, ALWAYS), expected, 'parseSnapshotFile');
+		assertSameGraph(await parseSnapshotFileAsync(path, ALWAYS), expected, 'parseSnapshotFileAsync');
+		assert.ok(parseSnapshotFile(path, ALWAYS).edgeTo.buffer instanceof SharedArrayBuffer, 'the edges came from the second thread');
+		assert.ok((await parseSnapshotFileAsync(path, ALWAYS)).edgeTo.buffer instanceof SharedArrayBuffer, 'async: the edges came from the second thread');
+		assert.ok(parseSnapshotFile(path, {parallelMinBytes: statSync(path).size + 1}).edgeTo.buffer instanceof ArrayBuffer, 'below the threshold: one thread');
+	});
+
+	it('finds and parses the edges array on its own, whatever the read size', () => {
+		const path = files.get('bigger heap')!;
+		const expected = parseSnapshotFile(path, NEVER);
+		const text = readFileSync(path, 'latin1');
+		const header = readHeader(JSON.parse(text.slice(text.indexOf(':') + 1, text.indexOf('},\n"nodes"') + 1)).valueOf());
+		const open = text.indexOf('"edges":[') + '"edges":['.length;
+		const fd = openSync(path, 'r');
+		try {
+			for (const size of [7, 8, 13, 64, 1000]) {
+				const buffer = Buffer.alloc(size);
+				assert.equal(findEdgeSection(fd, 0, text.length, buffer), open, `find, read size ${size}`);
+				assert.equal(findEdgeSection(fd, open, text.length, buffer), -1, 'nothing past the key');
+				const arrays = {edgeType: new Uint8Array(header.edge_count), edgeName: new Uint32Array(header.edge_count), edgeTo: new Uint32Array(header.edge_count)};
+				const chunks: number[] = [];
+				const result = parseEdgeSection(fd, header, open, text.length, arrays, bytes => chunks.push(bytes), buffer);
+				assert.deepEqual(result, {start: open, end: text.indexOf(']', open) + 1, count: expected.edgeCount});
+				assert.deepEqual(arrays, {edgeType: expected.edgeType, edgeName: expected.edgeName, edgeTo: expected.edgeTo}, `parse, read size ${size}`);
+				assert.ok(chunks.length > 0 && chunks.every((bytes, i) => i === 0 || bytes > chunks[i - 1]!));
+				assert.equal(findClosingBracket(fd, open, text.length, buffer), result.end);
+			}
+		} finally {
+			closeSync(fd);
+		}
+	});
+
+	it('reports progress that only grows and ends at the file size', () => {
+		const path = files.get('bigger heap')!;
+		const calls: number[] = [];
+		parseSnapshotFile(path, {...ALWAYS, onProgress: (bytes, total) => {
+			assert.equal(total, statSync(path).size);
+			calls.push(bytes);
+		}});
+		assert.ok(calls.every((bytes, i) => i === 0 || bytes >= calls[i - 1]!));
+		assert.equal(calls.at(-1), statSync(path).size);
+	});
+
+	it('stops with an AbortError when the signal is aborted', async () => {
+		const path = files.get('bigger heap')!;
+		const controller = new AbortController();
+		assert.throws(() => parseSnapshotFile(path, {...ALWAYS, signal: controller.signal, onProgress: () => controller.abort()}), {name: 'AbortError'});
+		await assert.rejects(parseSnapshotFileAsync(path, {...ALWAYS, signal: AbortSignal.abort()}), {name: 'AbortError'});
+		const late = new AbortController();
+		await assert.rejects(parseSnapshotFileAsync(path, {...ALWAYS, signal: late.signal, onProgress: () => late.abort()}), {name: 'AbortError'});
+	});
+
+	describe('a bad file gives the one-thread parse\'s error', () => {
+		const good = buildSample().toJson();
+		const edgesAt = good.indexOf('"edges":[');
+		const edgesEnd = good.indexOf(']', edgesAt);
+		const mid = Math.floor((edgesAt + edgesEnd) / 2);
+		const digitInEdges = edgesAt + good.slice(edgesAt).search(/\d/) + 5;
+		const header = JSON.parse(good.slice(good.indexOf(':') + 1, good.indexOf(',\n"nodes"'))) as {edge_count: number; node_count: number};
+		const withHeader = (change: Record<string, number>) => good.replace(/"node_count":\d+,"edge_count":\d+/, `"node_count":${change.node_count ?? header.node_count},"edge_count":${change.edge_count ?? header.edge_count}`);
+		const cases: Array<[string, string]> = [
+			['truncated inside the edges array', good.slice(0, mid)],
+			['truncated right after "edges":[', good.slice(0, edgesAt + 9)],
+			['truncated after the edges array', good.slice(0, edgesEnd + 3)],
+			['a letter among the edges', `${good.slice(0, mid)}x${good.slice(mid + 1)}`],
+			['a digit replaced by a space among the edges', `${good.slice(0, digitInEdges)} ${good.slice(digitInEdges + 1)}`],
+			['a stray ] inside the edges', `${good.slice(0, mid)}]${good.slice(mid + 1)}`],
+			['one edge more than the header says', withHeader({edge_count: header.edge_count - 1})],
+			['one edge fewer than the header says', withHeader({edge_count: header.edge_count + 1})],
+			['far more edges in the header than the file could hold', withHeader({edge_count: 10_000_000})],
+			['more nodes in the header than in the array', withHeader({node_count: header.node_count + 1})],
+			['fewer nodes in the header than in the array', withHeader({node_count: header.node_count - 1})],
+			['an edge pointing past the last node', good.replace(/("edges":\[\d+,\d+,)\d+/, '$1999999')],
+			['no edges section', good.replace('"edges":', '"edgez":')],
+		];
+		for (const [name, text] of cases) {
+			it(name, async () => {
+				const path = join(dir, `bad-${name.replace(/[^a-z0-9]+/gi, '-')}.heapsnapshot`);
+				writeFileSync(path, text);
+				const error = (() => {
+					try {
+						parseSnapshotFile(path, NEVER);
+					} catch (e) {
+						return e as Error;
+					}
+					assert.fail('the one-thread parse accepted the file');
+				})();
+				assert.ok(error instanceof SnapshotFormatError);
+				assert.ok(!error.message.includes('\n'), 'one line');
+				assert.equal(parseSnapshotFileInTwoThreads(path), null, 'the two-thread parse gives up');
+				await assert.rejects(parseSnapshotFileAsync(path, ALWAYS), {name: 'SnapshotFormatError', message: error.message});
+			});
+		}
+	});
+});
+
+describe('two-thread file parse of a real heap snapshot', () => {
+	const CHILD = `
+class HeaptopParallelProbe { constructor(i) { this.index = i; this.tags = ['t' + (i % 7)]; } }
+globalThis.keep = Array.from({length: 20000}, (_, i) => new HeaptopParallelProbe(i));
+require('v8').writeHeapSnapshot(process.argv[1]);
+`;
+	let dir: string;
+	let file: string;
+	before(() => {
+		dir = mkdtempSync(join(tmpdir(), 'heaptop-parallel-real-'));
+		file = join(dir, 'real.heapsnapshot');
+		execFileSync(process.execPath, ['-e', CHILD, file], {stdio: 'ignore', timeout: 60_000});
+	});
+	after(() => rmSync(dir, {recursive: true, force: true}));
+
+	it('equals the one-thread graph and the JSON.parse reference, array for array', async () => {
+		assert.ok(statSync(file).size > 3 << 20, 'several chunks for each thread');
+		const expected = parseSnapshotFile(file, NEVER);
+		assertSameGraph(expected, referenceGraph(readFileSync(file, 'latin1')));
+		const twoThreads = parseSnapshotFileInTwoThreads(file);
+		assert.ok(twoThreads, 'the two-thread parse gave up');
+		assertSameGraph(twoThreads, expected);
+		assertSameGraph(await parseSnapshotFileAsync(file, ALWAYS), expected);
+	});
+
+	it('a truncated copy or a bad byte in its edges gives the one-thread error', () => {
+		const text = readFileSync(file, 'latin1');
+		const open = text.indexOf('"edges":[');
+		const close = text.indexOf(']', open);
+		const at = open + Math.floor((close - open) * 0.7);
+		for (const [name, bad] of [['truncated', text.slice(0, at)], ['bad byte', `${text.slice(0, at)}?${text.slice(at + 1)}`]]) {
+			const path = join(dir, `${name}.heapsnapshot`);
+			writeFileSync(path, bad!, 'latin1');
+			let message = '';
+			assert.throws(() => parseSnapshotFile(path, NEVER), (e: Error) => (message = e.message, e instanceof SnapshotFormatError));
+			assert.equal(parseSnapshotFileInTwoThreads(path), null);
+			assert.throws(() => parseSnapshotFile(path, ALWAYS), {name: 'SnapshotFormatError', message});
+		}
+	});
+});
