@@ -86,10 +86,12 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 	});
 	// Object and native nodes are named by their name string the same way (shortenTagName), so one
 	// class per distinct string index serves both types; only the shape names below tell types apart.
-	const stringClass = new Int32Array(strings.length).fill(-1);
+	// Holds class + 1 (0 = not seen yet): left unfilled, only the pages of names in use are touched.
+	const stringClass = new Uint32Array(strings.length);
 	// Plain objects (type object, named "Object") are collected here for shape naming, which then
 	// looks at those nodes only instead of scanning every node twice.
-	const plainName = options.interfaceNames === false || t.object < 0 ? -1 : strings.indexOf('Object');
+	const objectType = t.object;
+	const plainName = options.interfaceNames === false || objectType < 0 ? -1 : strings.indexOf('Object');
 	let plainNodes = new Uint32Array(1024);
 	let plainCount = 0;
 
@@ -100,12 +102,12 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 		let c = typeClass[type]!;
 		if (c < 0) {
 			const nameIndex = nodeName[n]!;
-			c = stringClass[nameIndex]!;
+			c = stringClass[nameIndex]! - 1;
 			if (c < 0) {
 				c = classFor(shortenTagName(strings[nameIndex] ?? ''));
-				stringClass[nameIndex] = c;
+				stringClass[nameIndex] = c + 1;
 			}
-			if (nameIndex === plainName && type === t.object) {
+			if (nameIndex === plainName && type === objectType) {
 				if (plainCount === plainNodes.length) {
 					const grown = new Uint32Array(plainCount * 2);
 					grown.set(plainNodes);

@@ -18,8 +18,6 @@ import type {HeapGraph, SizeArray} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 
 const MULTIPLE_OWNERS = 0xffffffff;
-const ALWAYS_INTERNAL = 1;
-const INTERNAL_IF_EXTERNAL_DATA = 2;
 
 /** True when the root has a non-synthetic child (normally `global / `): DevTools' "user roots". */
 export function hasUserRoots(graph: HeapGraph): boolean {
@@ -37,8 +35,9 @@ export function hasUserRoots(graph: HeapGraph): boolean {
  * Cost: one walk over every non-weak edge of every node (owners' edges once, internal nodes' at most
  * twice). No node-sized temporary: while the walk runs, an internal node's slot of the result holds its
  * owner state (its own size is read back from nodeSelfSize at the end), so the only memory besides the
- * result is a stack that holds internal nodes. Fresh node-sized arrays are what this phase paid most
- * for: first touching 13 MB of new pages costs more than walking all 10 M edges.
+ * result is one bit per node and a stack that holds internal nodes. Fresh node-sized arrays are what
+ * this phase paid most for: on the benchmark VM, first touching 13 MB of new pages cost as much as
+ * walking all 10 M edges.
  */
 export function computeShallowSizes(graph: HeapGraph): SizeArray {
 	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeTo, strings} = graph;
@@ -52,12 +51,15 @@ export function computeShallowSizes(graph: HeapGraph): SizeArray {
 	const t = typeIds(graph.nodeTypeNames, ['hidden', 'array', 'native', 'synthetic'] as const);
 	const weak = typeIds(graph.edgeTypeNames, ['weak'] as const).weak;
 	const externalStringData = strings.indexOf('system / ExternalStringData');
-	// Internal-ness per type id, so the hot loops read the 1-byte type column: ALWAYS_INTERNAL for
-	// hidden/array, INTERNAL_IF_EXTERNAL_DATA for native (then the name decides).
-	const internalKind = new Uint8Array(256);
-	if (t.hidden >= 0) internalKind[t.hidden] = ALWAYS_INTERNAL;
-	if (t.array >= 0) internalKind[t.array] = ALWAYS_INTERNAL;
-	if (t.native >= 0 && externalStringData >= 0) internalKind[t.native] = INTERNAL_IF_EXTERNAL_DATA;
+	// One bit per node, set for internal nodes: the edge walk tests it for every edge's target, and at
+	// 1/32 of a node-sized array it stays in cache where the type column would not.
+	const internal = new Int32Array((nodeCount + 31) >>> 5);
+	for (let n = 0; n < nodeCount; n++) {
+		const type = nodeType[n]!;
+		if (type === t.hidden || type === t.array || (type === t.native && nodeName[n] === externalStringData)) {
+			internal[n >>> 5]! |= 1 << (n & 31);
+		}
+	}
 
 	// Owners' slots hold their own size; internal nodes' slots hold their owner state while the walk
 	// runs: 0 = not reached, owner ordinal + 1, or MULTIPLE_OWNERS (exact in either array type).
@@ -66,8 +68,7 @@ export function computeShallowSizes(graph: HeapGraph): SizeArray {
 	let stack = new Uint32Array(1 << 16);
 	let top = 0;
 	for (let n = 0; n < nodeCount; n++) {
-		const kind = internalKind[nodeType[n]!]!;
-		if (kind === ALWAYS_INTERNAL || (kind === INTERNAL_IF_EXTERNAL_DATA && nodeName[n] === externalStringData)) continue;
+		if ((internal[n >>> 5]! & (1 << (n & 31))) !== 0) continue;
 		sizes[n] = self[n]!;
 		// Depth-first from owner n through internal nodes; popped nodes pass on their own owner state.
 		let from = n;
@@ -75,10 +76,8 @@ export function computeShallowSizes(graph: HeapGraph): SizeArray {
 		for (;;) {
 			for (let e = firstEdge[from]!, end = firstEdge[from + 1]!; e < end; e++) {
 				const to = edgeTo[e]!;
-				const toKind = internalKind[nodeType[to]!]!;
 				// Most edges lead to owners: rule those out before reading the edge's type.
-				if (toKind === 0 || (toKind === INTERNAL_IF_EXTERNAL_DATA && nodeName[to] !== externalStringData)) continue;
-				if (edgeType[e] === weak) continue;
+				if ((internal[to >>> 5]! & (1 << (to & 31))) === 0 || edgeType[e] === weak) continue;
 				const current = sizes[to]!;
 				if (current === tag || current === MULTIPLE_OWNERS) continue;
 				sizes[to] = current === 0 ? tag : MULTIPLE_OWNERS;
@@ -97,8 +96,7 @@ export function computeShallowSizes(graph: HeapGraph): SizeArray {
 	// Internal nodes: give the size to a single real owner, else keep it. Owners' slots are sizes
 	// already, and no owner is internal, so the order of this pass does not matter.
 	for (let n = 0; n < nodeCount; n++) {
-		const kind = internalKind[nodeType[n]!]!;
-		if (kind === 0 || (kind === INTERNAL_IF_EXTERNAL_DATA && nodeName[n] !== externalStringData)) continue;
+		if ((internal[n >>> 5]! & (1 << (n & 31))) === 0) continue;
 		const state = sizes[n]!;
 		const owner = state - 1;
 		if (state === 0 || state === MULTIPLE_OWNERS || owner === ROOT_ORDINAL || nodeType[owner] === t.synthetic) {
