@@ -43,23 +43,27 @@ export function computeShallowSizes(graph: HeapGraph): SizeArray {
 	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeTo, strings} = graph;
 	const self = graph.nodeSelfSize;
 	let total = 0;
-	if (self instanceof Uint32Array) for (let n = 0; n < nodeCount; n++) total += self[n]!;
-	const narrow = self instanceof Uint32Array && total <= 0xffff_ffff;
-	if (!hasUserRoots(graph)) return narrow ? self.slice() : Float64Array.from(self);
+	if (!hasUserRoots(graph)) {
+		for (let n = 0; n < nodeCount; n++) total += self[n]!;
+		return self instanceof Uint32Array && total <= 0xffff_ffff ? self.slice() : Float64Array.from(self);
+	}
 	if (nodeCount >= MULTIPLE_OWNERS) throw new RangeError('Too many nodes for shallow sizes');
-
 	const t = typeIds(graph.nodeTypeNames, ['hidden', 'array', 'native', 'synthetic'] as const);
 	const weak = typeIds(graph.edgeTypeNames, ['weak'] as const).weak;
 	const externalStringData = strings.indexOf('system / ExternalStringData');
+
 	// One bit per node, set for internal nodes: the edge walk tests it for every edge's target, and at
-	// 1/32 of a node-sized array it stays in cache where the type column would not.
+	// 1/32 of a node-sized array it stays in cache where the type column would not. The same pass
+	// sums the self sizes, which decides the result's array type.
 	const internal = new Int32Array((nodeCount + 31) >>> 5);
 	for (let n = 0; n < nodeCount; n++) {
+		total += self[n]!;
 		const type = nodeType[n]!;
 		if (type === t.hidden || type === t.array || (type === t.native && nodeName[n] === externalStringData)) {
 			internal[n >>> 5]! |= 1 << (n & 31);
 		}
 	}
+	const narrow = self instanceof Uint32Array && total <= 0xffff_ffff;
 
 	// Owners' slots hold their own size; internal nodes' slots hold their owner state while the walk
 	// runs: 0 = not reached, owner ordinal + 1, or MULTIPLE_OWNERS (exact in either array type).
@@ -93,17 +97,19 @@ export function computeShallowSizes(graph: HeapGraph): SizeArray {
 			tag = sizes[from]!;
 		}
 	}
-	// Internal nodes: give the size to a single real owner, else keep it. Owners' slots are sizes
-	// already, and no owner is internal, so the order of this pass does not matter.
-	for (let n = 0; n < nodeCount; n++) {
-		if ((internal[n >>> 5]! & (1 << (n & 31))) === 0) continue;
-		const state = sizes[n]!;
-		const owner = state - 1;
-		if (state === 0 || state === MULTIPLE_OWNERS || owner === ROOT_ORDINAL || nodeType[owner] === t.synthetic) {
-			sizes[n] = self[n]!;
-		} else {
-			sizes[owner] = sizes[owner]! + self[n]!;
-			sizes[n] = 0;
+	// Internal nodes (set bits, a word at a time): give the size to a single real owner, else keep
+	// it. Owners' slots are sizes already, and no owner is internal, so the order does not matter.
+	for (let word = 0; word < internal.length; word++) {
+		for (let bits = internal[word]!; bits !== 0; bits &= bits - 1) {
+			const n = (word << 5) | (31 - Math.clz32(bits & -bits));
+			const state = sizes[n]!;
+			const owner = state - 1;
+			if (state === 0 || state === MULTIPLE_OWNERS || owner === ROOT_ORDINAL || nodeType[owner] === t.synthetic) {
+				sizes[n] = self[n]!;
+			} else {
+				sizes[owner] = sizes[owner]! + self[n]!;
+				sizes[n] = 0;
+			}
 		}
 	}
 	return sizes;
