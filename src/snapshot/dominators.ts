@@ -156,69 +156,31 @@ function dominate(
 	// A copy, because the DFS clears the bits of the tree edges it takes and the predecessor count
 	// clears those of edges that cannot lower a semidominator (so the fill pass just reads the bits).
 	const essential = essentialEdges.slice();
-	// Memory: at the peak (Lengauer–Tarjan) 6 node-sized Uint32Arrays plus one slot per useful
-	// predecessor edge. Internal arrays are taken with n + 1 slots so that any of them can serve any
-	// phase (the predecessor offsets need n + 1); they are handed from phase to phase, not reallocated.
+	// Memory: at the peak (Lengauer–Tarjan) 4 node-sized Uint32Arrays plus one slot per useful
+	// predecessor edge. The preorder → ordinal map is not among them: nothing reads it between the
+	// predecessor lists and the end, so it is dropped and the (deterministic) DFS run again instead.
+	// Internal arrays are taken with n + 1 slots so that any of them can serve any phase (the
+	// predecessor offsets need n + 1); they are handed from phase to phase, not reallocated.
 	const slots = n + 1;
 
 	// --- DFS preorder over essential edges (numbers: root = 0) ----------------------------------
-	// The DFS stack is the chain of DFS-tree parents (parent[]) plus one edge cursor per number.
-	let preOf = scratch.take(slots).fill(NONE); // ordinal → preorder number
-	const vertex = scratch.take(slots); // preorder number → ordinal
+	let vertex = scratch.take(slots); // preorder number → ordinal
 	// DFS-tree parent by preorder number; becomes Lengauer–Tarjan's forest links (see below).
 	const ancestor = scratch.take(slots);
-	const cursor = scratch.take(slots); // by preorder number: the next edge to try
+	let cursor = scratch.take(slots);
 	const rootChild = new Uint8Array(n); // by preorder number: hangs off the root (virtual edge)
-	let next = 0;
-	/** Iterative DFS from ordinal `start` (not yet numbered), whose tree parent is `parentNo`. */
-	const dfs = (start: number, parentNo: number, startVirtual: boolean, allVirtual: boolean): void => {
-		const first = next++;
-		preOf[start] = first;
-		vertex[first] = start;
-		ancestor[first] = parentNo;
-		if (startVirtual) rootChild[first] = 1;
-		cursor[first] = firstEdge[start]!;
-		let v = first;
-		for (;;) {
-			const end = firstEdge[vertex[v]! + 1]!;
-			let e = cursor[v]!;
-			for (; e < end; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1 && preOf[edgeTo[e]!] === NONE) break;
-			if (e === end) {
-				if (v === first) return;
-				v = ancestor[v]!;
-				continue;
-			}
-			cursor[v] = e + 1;
-			essential[e >>> 3] &= ~(1 << (e & 7));
-			const w = edgeTo[e]!;
-			const no = next++;
-			preOf[w] = no;
-			vertex[no] = w;
-			ancestor[no] = v;
-			if (allVirtual) rootChild[no] = 1;
-			cursor[no] = firstEdge[w]!;
-			v = no;
-		}
-	};
-	dfs(ROOT_ORDINAL, 0, false, false);
-	const anyRootChild = next < n;
-	// Virtual root children: nodes with no essential retainer (what they reach is dominated as usual),
-	// then what is left (unreachable cycles), all of it directly under the root. Those last ones are
-	// still walked depth-first so that the DFS tree stays a DFS tree of the graph (Lengauer–Tarjan
-	// relies on it), but every node found there is a root child.
-	if (anyRootChild) {
-		const hasRetainer = new Uint8Array(n);
-		for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
-		for (let v = 0; v < n; v++) if (preOf[v] === NONE && !hasRetainer[v]) dfs(v, 0, true, false);
-		for (let v = 0; v < n; v++) if (preOf[v] === NONE) dfs(v, 0, true, true);
-	}
+	const anyRootChild = preorder(graph, essential, true, vertex, ancestor, cursor, rootChild);
+	let preOf = cursor; // ordinal → preorder number
+	for (let no = 0; no < n; no++) preOf[vertex[no]!] = no;
+	cursor = new Uint32Array(0);
 
 	// --- predecessors in preorder space (count, prefix, fill backwards) -------------------------
 	// Only edges that can lower a semidominator: w's first candidate is its DFS parent p, so left out
 	// are the tree edges (bits cleared by the DFS), every retainer of a node whose candidate is already
 	// the root (p = 0, or a virtual root child), and retainers numbered between p and w (unprocessed
-	// when w is, so their candidate is themselves, not below p). On real heaps that is about a third.
-	const firstPred = cursor; // free after the DFS
+	// when w is, so their candidate is themselves, not below p).
+	const firstPred = vertex; // n + 1 slots; the map is computed again at the end
+	vertex = new Uint32Array(0);
 	firstPred.fill(0);
 	for (let v = 0; v < n; v++) {
 		const from = preOf[v]!;
@@ -244,6 +206,16 @@ function dominate(
 			preds[--firstPred[preOf[edgeTo[e]!]!]] = from;
 		}
 	}
+	// The offsets become one bit per node (has predecessors) and a mark on each list's first entry:
+	// Lengauer–Tarjan reads the lists last to first, so it needs no offsets, and one array less.
+	const hasPreds = new Uint8Array((n + 7) >>> 3);
+	for (let w = 0; w < n; w++) {
+		const first = firstPred[w]!;
+		if (first === firstPred[w + 1]!) continue;
+		preds[first] = (preds[first]! | FIRST_PRED) >>> 0;
+		hasPreds[w >>> 3]! |= 1 << (w & 7);
+	}
+	scratch.give(firstPred);
 
 	// --- Lengauer–Tarjan (simple version: path compression, no balancing) ------------------------
 	// Near-linear on any graph. The iterative Cooper–Harvey–Kennedy refinement this replaces needed one
@@ -278,13 +250,18 @@ function dominate(
 		}
 		return label[v]!;
 	};
+	let k = predCount; // w's list ends where w + 1's starts
 	for (let w = n - 1; w >= 1; w--) {
 		const p = ancestor[w]!;
 		let s = rootChild[w] === 1 ? 0 : p; // the root's virtual edge: no semidominator can be smaller
-		for (let k = firstPred[w]!, end = firstPred[w + 1]!; k < end; k++) {
-			const v = preds[k]!;
-			const candidate = v < w ? v : semi[evaluate(v, w + 1)]!;
-			if (candidate < s) s = candidate;
+		if (((hasPreds[w >>> 3]! >>> (w & 7)) & 1) === 1) {
+			let entry: number;
+			do {
+				entry = preds[--k]!;
+				const v = entry & ~FIRST_PRED;
+				const candidate = v < w ? v : semi[evaluate(v, w + 1)]!;
+				if (candidate < s) s = candidate;
+			} while ((entry & FIRST_PRED) === 0);
 		}
 		semi[w] = s;
 		label[w] = w; // w's bucket is empty by now (its children, processed before it, emptied it)
@@ -307,9 +284,17 @@ function dominate(
 	for (let w = 1; w < n; w++) if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
 	idom[0] = 0;
 	preds = new Uint32Array(0);
-	scratch.give(semi, ancestor, firstPred, label);
+	scratch.give(semi, ancestor, label);
 
 	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
+	// The same DFS again (same edges, same order: same numbers), for the preorder → ordinal map.
+	vertex = scratch.take(slots);
+	{
+		const parent = scratch.take(slots);
+		const cursorAgain = scratch.take(slots);
+		preorder(graph, essentialEdges, false, vertex, parent, cursorAgain, null);
+		scratch.give(parent, cursorAgain);
+	}
 	// No retained size exceeds the shallow total: under 4 GiB (the usual case) they fit in a Uint32
 	// array, one of those just freed; else Float64.
 	let shallowTotal = Infinity;
@@ -337,6 +322,77 @@ function dominate(
 	if (dominator) result.dominator = dominator;
 	if (classRetained) result.classRetained = classRetained;
 	return result;
+}
+
+/** Marks the first entry of a node's predecessor list (preorder numbers stay below 2^31). */
+const FIRST_PRED = 0x80000000;
+
+/**
+ * Numbers the nodes in DFS preorder over essential edges, from the root, then (when the root does
+ * not reach everything) from the virtual root children: nodes with no essential retainer (what they
+ * reach is dominated as usual), then what is left (unreachable cycles), all of it directly under the
+ * root. Those last ones are still walked depth-first so that the DFS tree stays a DFS tree of the
+ * graph (Lengauer–Tarjan relies on it), but every node found there is a root child.
+ *
+ * Fills vertex (number → ordinal), parent (number → DFS parent's number) and, when given, rootChild
+ * (number → 1 for virtual root children); `cursor` is the DFS's own (one edge cursor per number: the
+ * stack is the chain of parents). With clearTreeEdges, the bits of the tree edges are cleared in
+ * `essential`. Deterministic: the same graph and bits always give the same numbers. Returns whether
+ * there are virtual root children.
+ */
+function preorder(
+	graph: HeapGraph,
+	essential: Uint8Array,
+	clearTreeEdges: boolean,
+	vertex: Uint32Array,
+	parent: Uint32Array,
+	cursor: Uint32Array,
+	rootChild: Uint8Array | null,
+): boolean {
+	const {nodeCount: n, edgeCount, firstEdge, edgeTo} = graph;
+	const visited = new Uint8Array((n + 7) >>> 3); // by ordinal (a bit array stays in cache)
+	let next = 0;
+	const dfs = (start: number, startVirtual: boolean, allVirtual: boolean): void => {
+		const first = next++;
+		visited[start >>> 3]! |= 1 << (start & 7);
+		vertex[first] = start;
+		parent[first] = 0;
+		if (startVirtual && rootChild) rootChild[first] = 1;
+		cursor[first] = firstEdge[start]!;
+		let v = first;
+		for (;;) {
+			const end = firstEdge[vertex[v]! + 1]!;
+			let e = cursor[v]!;
+			let w = 0;
+			for (; e < end; e++) {
+				if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
+				w = edgeTo[e]!;
+				if (((visited[w >>> 3]! >>> (w & 7)) & 1) === 0) break;
+			}
+			if (e === end) {
+				if (v === first) return;
+				v = parent[v]!;
+				continue;
+			}
+			cursor[v] = e + 1;
+			if (clearTreeEdges) essential[e >>> 3] &= ~(1 << (e & 7));
+			const no = next++;
+			visited[w >>> 3]! |= 1 << (w & 7);
+			vertex[no] = w;
+			parent[no] = v;
+			if (allVirtual && rootChild) rootChild[no] = 1;
+			cursor[no] = firstEdge[w]!;
+			v = no;
+		}
+	};
+	dfs(ROOT_ORDINAL, false, false);
+	if (next === n) return false;
+	// (Tree edges only lead to visited nodes, so clearing their bits does not change who has a retainer.)
+	const hasRetainer = new Uint8Array(n);
+	for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
+	for (let v = 0; v < n; v++) if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 0 && !hasRetainer[v]) dfs(v, true, false);
+	for (let v = 0; v < n; v++) if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 0) dfs(v, true, true);
+	return true;
 }
 
 /**
