@@ -63,10 +63,37 @@ export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {int
 	if (plainObjects === 0) return null;
 	const protoName = strings.indexOf('__proto__');
 
-	// 1. infer candidates, in first-seen order so that the stable sort keeps DevTools' tie order.
-	const candidates = new Map<string, InterfaceDefinition>();
+	// 0. Group the objects by their list of property edges: objects that share a hidden class list the
+	// same properties in the same order, and both steps below depend on that list alone, so each runs
+	// once per distinct list rather than once per object.
+	const listOf = new Uint32Array(plainObjects);
+	const listByKey = new Map<string, number>();
+	/** per list: the first object that has it, and how many objects do */
+	const listFirst: number[] = [];
+	const listCount: number[] = [];
 	for (let i = 0; i < plainObjects; i++) {
 		const n = plainNodes[i]!;
+		let key = '';
+		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
+			if (edgeType[e] === propertyType) key += edgeName[e] + ',';
+		}
+		let list = listByKey.get(key);
+		if (list === undefined) {
+			list = listFirst.length;
+			listByKey.set(key, list);
+			listFirst.push(n);
+			listCount.push(0);
+		}
+		listCount[list]!++;
+		listOf[i] = list;
+	}
+	const distinctLists = listFirst.length;
+
+	// 1. infer candidates, in first-seen order so that the stable sort keeps DevTools' tie order (lists
+	// are numbered in the order their first object appears, so a name's first list is its first object's).
+	const candidates = new Map<string, InterfaceDefinition>();
+	for (let list = 0; list < distinctLists; list++) {
+		const n = listFirst[list]!;
 		let name = '{';
 		const properties: string[] = [];
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
@@ -81,8 +108,8 @@ export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {int
 		if (properties.length === 0) continue;
 		name += '}';
 		const candidate = candidates.get(name);
-		if (candidate) candidate.count++;
-		else candidates.set(name, {name, properties, count: 1});
+		if (candidate) candidate.count += listCount[list]!;
+		else candidates.set(name, {name, properties, count: listCount[list]!});
 	}
 	const sorted = [...candidates.values()].sort((a, b) => b.count - a.count);
 	const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, plainObjects / MIN_OBJECT_PROPORTION_PER_INTERFACE);
@@ -111,7 +138,6 @@ export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {int
 	});
 	const names = definitions.map(d => d.name);
 	const nameIndex = new Map(names.map((name, i) => [name, i]));
-	const interfaceOf = new Int32Array(plainObjects);
 	type Match = {name: string; propertyCount: number; index: number};
 	const better = (a: Match | null, b: Match | null): Match | null => {
 		if (!a) return b;
@@ -120,22 +146,12 @@ export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {int
 		return a.index <= b.index ? a : b;
 	};
 	const properties: string[] = [];
-	// Objects that share a hidden class list the same properties in the same order: cache the result
-	// by the edge-name sequence to avoid re-sorting (a pure speed-up; the answer depends only on the set).
-	const cache = new Map<string, number>();
-	for (let i = 0; i < plainObjects; i++) {
-		const n = plainNodes[i]!;
+	const listInterface = new Int32Array(distinctLists);
+	for (let list = 0; list < distinctLists; list++) {
+		const n = listFirst[list]!;
 		properties.length = 0;
-		let signature = '';
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
-			if (edgeType[e] !== propertyType) continue;
-			properties.push(strings[edgeName[e]!] ?? '');
-			signature += edgeName[e] + ',';
-		}
-		const cached = cache.get(signature);
-		if (cached !== undefined) {
-			interfaceOf[i] = cached;
-			continue;
+			if (edgeType[e] === propertyType) properties.push(strings[edgeName[e]!] ?? '');
 		}
 		properties.sort();
 		let states: TrieNode[] = [root];
@@ -154,9 +170,9 @@ export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {int
 			states = nextStates;
 			if (states.length === 0) break;
 		}
-		const result = match ? nameIndex.get(match.name)! : -1;
-		cache.set(signature, result);
-		interfaceOf[i] = result;
+		listInterface[list] = match ? nameIndex.get(match.name)! : -1;
 	}
+	const interfaceOf = new Int32Array(plainObjects);
+	for (let i = 0; i < plainObjects; i++) interfaceOf[i] = listInterface[listOf[i]!]!;
 	return {interfaceOf, names};
 }
