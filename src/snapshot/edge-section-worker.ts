@@ -25,6 +25,7 @@ interface EdgeWorkerData {
 	totalBytes: number;
 	control: SharedArrayBuffer;
 	numbers: SharedArrayBuffer;
+	edgesDone: SharedArrayBuffer;
 	edgeType: SharedArrayBuffer;
 	edgeName: SharedArrayBuffer;
 	edgeTo: SharedArrayBuffer;
@@ -44,16 +45,19 @@ const BYTES = 3;
 
 /** A worker with no heartbeat for this long is taken for dead (it beats per MiB, and once on start). */
 const STALL_MS = 15_000;
-const WAIT_SLICE_MS = 50;
 
 export interface EdgeSectionJob {
 	readonly arrays: Omit<ExternalEdges, 'count'>;
 	/** Bytes of the edges array parsed so far (for progress). */
 	bytesDone(): number;
-	/** Blocks until the worker is done, failed or stalled; then result() is final. */
-	waitSync(signal?: AbortSignal): void;
+	/** Edges written to the arrays so far: those below are final and may be read. */
+	edgesDone(): number;
+	/** Still working (not done, not failed, not given up on)? */
+	running(): boolean;
+	/** Blocks until the worker is done, failed or stalled, or `ms` have passed. */
+	waitSync(ms: number): void;
 	/** The same without blocking the event loop. */
-	wait(): Promise<void>;
+	wait(ms: number): Promise<void>;
 	/** The worker's result, or null when it failed (whatever the reason) or is not done. */
 	result(): EdgeSectionResult | null;
 	/** Ends the worker if still running. */
@@ -70,51 +74,69 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 		totalBytes,
 		control: new SharedArrayBuffer(2 * 4),
 		numbers: new SharedArrayBuffer(4 * 8),
+		edgesDone: new SharedArrayBuffer(4),
 		edgeType: new SharedArrayBuffer(count),
 		edgeName: new SharedArrayBuffer(count * 4),
 		edgeTo: new SharedArrayBuffer(count * 4),
 	};
 	const control = new Int32Array(data.control);
 	const numbers = new Float64Array(data.numbers);
+	const edgesDone = new Uint32Array(data.edgesDone);
 	const arrays = {edgeType: new Uint8Array(data.edgeType), edgeName: new Uint32Array(data.edgeName), edgeTo: new Uint32Array(data.edgeTo)};
 	let gaveUp = false;
 	let worker: Worker | null = null;
-	let settle: (() => void) | null = null;
-	const settled = new Promise<void>(resolve => (settle = resolve));
+	let wake: (() => void) | null = null;
+	let dead = false;
 	try {
 		worker = startWorker(data);
 		worker.unref();
-		worker.on('message', () => settle!());
-		worker.on('error', () => settle!());
-		worker.on('exit', () => settle!());
+		const onEvent = () => wake?.();
+		worker.on('message', onEvent);
+		worker.on('error', onEvent);
+		worker.on('exit', () => {
+			dead = true;
+			onEvent();
+		});
 	} catch {
 		gaveUp = true;
-		settle!();
 	}
 	const status = () => (gaveUp ? FAILED : Atomics.load(control, STATUS));
+	// stall detection
+	let beat = -1;
+	let lastBeat = performance.now();
+	const checkHeartbeat = () => {
+		const now = performance.now();
+		const next = Atomics.load(control, HEARTBEAT);
+		if (next !== beat) {
+			beat = next;
+			lastBeat = now;
+		} else if (now - lastBeat > STALL_MS) {
+			gaveUp = true;
+		}
+	};
 	return {
 		arrays,
 		bytesDone: () => numbers[BYTES]!,
-		waitSync(signal) {
-			let beat = Atomics.load(control, HEARTBEAT);
-			let lastBeat = performance.now();
-			while (status() === PENDING) {
-				signal?.throwIfAborted();
-				Atomics.wait(control, STATUS, PENDING, WAIT_SLICE_MS);
-				const now = performance.now();
-				const next = Atomics.load(control, HEARTBEAT);
-				if (next !== beat) {
-					beat = next;
-					lastBeat = now;
-				} else if (now - lastBeat > STALL_MS) {
-					gaveUp = true;
-				}
-			}
+		edgesDone: () => Atomics.load(edgesDone, 0),
+		running: () => status() === PENDING,
+		waitSync(ms) {
+			if (status() !== PENDING) return;
+			Atomics.wait(control, STATUS, PENDING, ms);
+			checkHeartbeat();
 		},
-		async wait() {
-			// The status is stored before the message is posted; 'error' or 'exit' without one is a dead worker.
-			await settled;
-			if (status() === PENDING) gaveUp = true;
+		async wait(ms) {
+			if (status() !== PENDING) return;
+			// The status is stored before the message is posted; an exit without one is a dead worker.
+			await new Promise<void>(resolve => {
+				const timer = setTimeout(resolve, ms);
+				wake = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+			});
+			wake = null;
+			if (dead && status() === PENDING) gaveUp = true;
+			checkHeartbeat();
 		},
 		result() {
 			if (status() !== DONE) return null;
@@ -160,8 +182,10 @@ function runEdgeSectionWorker(data: EdgeWorkerData): void {
 			message = 'no edges array where expected';
 		} else {
 			const arrays = {edgeType: new Uint8Array(data.edgeType), edgeName: new Uint32Array(data.edgeName), edgeTo: new Uint32Array(data.edgeTo)};
-			const result = parseEdgeSection(fd, data.header, start, data.totalBytes, arrays, bytes => {
+			const edgesDone = new Uint32Array(data.edgesDone);
+			const result = parseEdgeSection(fd, data.header, start, data.totalBytes, arrays, (bytes, edges) => {
 				numbers[BYTES] = bytes;
+				Atomics.store(edgesDone, 0, edges); // after the edges themselves: the reader may then read them
 				Atomics.add(control, HEARTBEAT, 1);
 			}, buffer);
 			numbers[START] = result.start;

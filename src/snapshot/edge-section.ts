@@ -67,7 +67,7 @@ function expectColonBracket(fd: number, position: number, totalBytes: number, bu
  * Parses the edges array whose inside starts at file offset `start` into `arrays` (sized to the header's
  * edge_count), with the sequential parser's own loop and checks. Throws SnapshotFormatError as it would
  * (including "ends in the middle of the edges section" when the file ends first).
- * `onChunk(bytes)` is told how many bytes of the section are done after every chunk.
+ * `onChunk(bytes, edges)` is told how many bytes of the section, and edges, are done after every chunk.
  */
 export function parseEdgeSection(
 	fd: number,
@@ -75,7 +75,7 @@ export function parseEdgeSection(
 	start: number,
 	totalBytes: number,
 	arrays: Omit<ExternalEdges, 'count'>,
-	onChunk?: (bytes: number) => void,
+	onChunk?: (bytes: number, edges: number) => void,
 	buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES),
 ): EdgeSectionResult {
 	const parser = SnapshotParser.forEdgeSection(header, arrays, start);
@@ -86,7 +86,7 @@ export function parseEdgeSection(
 		const close = parser.writeEdgeSection(n === buffer.length ? buffer : buffer.subarray(0, n));
 		if (close >= 0) return {start, end: position + close, count: parser.edgesParsed};
 		position += n;
-		onChunk?.(position - start);
+		onChunk?.(position - start, parser.edgesParsed);
 	}
 	throw new SnapshotFormatError('the snapshot ends in the middle of the edges section (truncated?)');
 }

@@ -34,10 +34,12 @@ const CHUNK_BYTES = 1 << 20;
 const CHUNKS_PER_YIELD = 4;
 /** Below this a second thread's start-up costs about what it saves. */
 const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+/** While the edge thread works, this thread checks the edges it has written every this many ms. */
+const EDGE_WAIT_MS = 10;
 
 /**
  * What a parse generator asks its driver for: 'chunk' after each chunk (the async driver yields to the
- * event loop every few), 'edges' when it needs the edge thread's result.
+ * event loop every few), 'edges' to wait a little for the edge thread.
  */
 type Pause = 'chunk' | 'edges';
 type ParseSteps = Generator<Pause, HeapGraph | null, void>;
@@ -46,10 +48,10 @@ export function parseSnapshotFile(path: string, options: ParseFileOptions = {}):
 	const file = openSnapshotFile(path);
 	try {
 		if (wantsParallel(file, options)) {
-			const graph = runSync(parseInTwoThreads(file, options), file, options);
+			const graph = runSync(parseInTwoThreads(file, options), file);
 			if (graph) return graph;
 		}
-		return runSync(parseInOneThread(file, options), file, options)!;
+		return runSync(parseInOneThread(file, options), file)!;
 	} finally {
 		file.close();
 	}
@@ -77,7 +79,7 @@ export async function parseSnapshotFileAsync(path: string, options: ParseFileOpt
 export function parseSnapshotFileInTwoThreads(path: string, options: ParseFileOptions = {}): HeapGraph | null {
 	const file = openSnapshotFile(path);
 	try {
-		return runSync(parseInTwoThreads(file, options), file, options);
+		return runSync(parseInTwoThreads(file, options), file);
 	} finally {
 		file.close();
 	}
@@ -88,12 +90,12 @@ function wantsParallel(file: SnapshotFile, options: ParseFileOptions): boolean {
 	return file.totalBytes >= threshold;
 }
 
-function runSync(steps: ParseSteps, file: SnapshotFile, options: ParseFileOptions): HeapGraph | null {
+function runSync(steps: ParseSteps, file: SnapshotFile): HeapGraph | null {
 	try {
 		for (;;) {
 			const step = steps.next();
 			if (step.done) return step.value;
-			if (step.value === 'edges') file.edgeJob?.waitSync(options.signal);
+			if (step.value === 'edges') file.edgeJob?.waitSync(EDGE_WAIT_MS);
 		}
 	} finally {
 		steps.return(null); // an exception out of the driver still ends the generator (its finally)
@@ -105,7 +107,7 @@ async function runAsync(steps: ParseSteps, file: SnapshotFile): Promise<HeapGrap
 		for (let chunk = 1; ; chunk++) {
 			const step = steps.next();
 			if (step.done) return step.value;
-			if (step.value === 'edges') await file.edgeJob?.wait();
+			if (step.value === 'edges') await file.edgeJob?.wait(EDGE_WAIT_MS);
 			else if (chunk % CHUNKS_PER_YIELD === 0) await new Promise(resolve => setImmediate(resolve));
 		}
 	} finally {
@@ -185,8 +187,17 @@ function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions): Pars
 		options.signal?.throwIfAborted();
 		const job = file.edgeJob;
 		if (!job || edgesEnd < 0) return null;
-		yield 'edges';
-		options.signal?.throwIfAborted();
+		// Whatever does not need the edges, then the edges' string names as they come: while waiting.
+		parser.prepareEnd();
+		parser.setExternalEdges({count: 0, ...job.arrays});
+		for (;;) {
+			const running = job.running();
+			parser.checkEdgeNames(job.edgesDone());
+			progress();
+			if (!running) break;
+			yield 'edges';
+			options.signal?.throwIfAborted();
+		}
 		const result = job.result();
 		if (!result || result.start !== edgesStart || result.end !== edgesEnd) return null;
 		parser.setExternalEdges({count: result.count, ...job.arrays});

@@ -105,6 +105,11 @@ export class SnapshotParser {
 	private readonly externalEdges: boolean;
 	/** externalEdges mode: the input offset of the edges array's `[`, -1 until reached. */
 	private edgesOpenAt = -1;
+	/** prepareEnd() has run: node checks and locations are done. */
+	private prepared = false;
+	private preparedLocations: SourceLocations | null = null;
+	/** Edges below this have had their string names checked. */
+	private edgeNamesChecked = 0;
 	/** Input offset just past the header object's closing brace, -1 until then. */
 	private headerEnd = -1;
 
@@ -1192,17 +1197,12 @@ export class SnapshotParser {
 	// end(): everything must be there and agree.
 
 	private finish(): HeapGraph {
-		if (this.state !== S_DONE) throw this.truncated();
+		// (the checks in the order of a one-thread parse: the first failing one is the message)
+		if (!this.prepared) this.checkSectionsAndNodeCount();
 		const header = this.header!;
 		const layout = this.layout!;
-		for (const section of ['nodes', 'edges', 'strings']) {
-			if (!this.seen.has(section)) throw new SnapshotFormatError(`the snapshot has no "${section}" section`);
-		}
 		const nodeCount = this.nodeCount;
 		const edgeCount = this.edgeCount;
-		if (nodeCount !== header.node_count) {
-			throw new SnapshotFormatError(`header says ${header.node_count} nodes but the nodes array holds ${nodeCount}`);
-		}
 		if (edgeCount !== header.edge_count) {
 			throw new SnapshotFormatError(`header says ${header.edge_count} edges but the edges array holds ${edgeCount}`);
 		}
@@ -1212,7 +1212,9 @@ export class SnapshotParser {
 		if (this.nodeCapacity !== nodeCount) this.resizeNodes(nodeCount); // only when both are 0 before the section
 		if (this.edgeCapacity !== edgeCount) this.resizeEdges(edgeCount);
 		this.firstEdge[nodeCount] = edgeCount;
-		this.checkStringIndexes(layout);
+		if (!this.prepared) this.checkNodeNames();
+		this.checkEdgeNamesBelow(edgeCount);
+		const locations = this.prepared ? this.preparedLocations : this.finishLocations(layout.nodeFieldCount, nodeCount);
 
 		return {
 			nodeCount,
@@ -1228,7 +1230,7 @@ export class SnapshotParser {
 			edgeType: this.edgeType,
 			edgeName: this.edgeName,
 			edgeTo: this.edgeTo,
-			locations: this.finishLocations(layout.nodeFieldCount, nodeCount),
+			locations,
 			extraNativeBytes: header.extra_native_bytes ?? 0,
 		};
 	}
@@ -1250,8 +1252,51 @@ export class SnapshotParser {
 		}
 	}
 
-	/** Every name that is a string index must point into `strings` (element/hidden edge names are numbers). */
-	private checkStringIndexes(layout: SnapshotLayout): void {
+	private checkSectionsAndNodeCount(): void {
+		if (this.state !== S_DONE) throw this.truncated();
+		for (const section of ['nodes', 'edges', 'strings']) {
+			if (!this.seen.has(section)) throw new SnapshotFormatError(`the snapshot has no "${section}" section`);
+		}
+		if (this.nodeCount !== this.header!.node_count) {
+			throw new SnapshotFormatError(`header says ${this.header!.node_count} nodes but the nodes array holds ${this.nodeCount}`);
+		}
+	}
+
+	/**
+	 * externalEdges mode, once the whole input is written: does now what end() does that does not involve
+	 * the edges (so it overlaps the other thread's work). Its checks come in another order than a
+	 * one-thread end()'s, which is why a caller that needs one-thread messages must reparse on failure.
+	 */
+	prepareEnd(): void {
+		if (this.failure) throw this.failure;
+		if (this.prepared) return;
+		try {
+			this.checkSectionsAndNodeCount();
+			const nodeCount = this.nodeCount;
+			if (this.nodeCapacity !== nodeCount) this.resizeNodes(nodeCount);
+			this.checkNodeNames();
+			this.preparedLocations = this.finishLocations(this.layout!.nodeFieldCount, nodeCount);
+			this.prepared = true;
+		} catch (error) {
+			throw this.fail(error);
+		}
+	}
+
+	/**
+	 * Checks the string names of the edges below `upTo` (each edge is checked once, over all calls); in
+	 * externalEdges mode after prepareEnd(), for edges the other thread has already written.
+	 */
+	checkEdgeNames(upTo: number): void {
+		if (this.failure) throw this.failure;
+		try {
+			this.checkEdgeNamesBelow(upTo);
+		} catch (error) {
+			throw this.fail(error);
+		}
+	}
+
+	/** Every node name must point into `strings`. */
+	private checkNodeNames(): void {
 		const stringCount = this.strings.length;
 		const nodeName = this.nodeName;
 		for (let n = 0; n < this.nodeCount; n++) {
@@ -1259,16 +1304,25 @@ export class SnapshotParser {
 				throw new SnapshotFormatError(`node ${n} is named by string ${nodeName[n]} but there are only ${stringCount} strings`);
 			}
 		}
+	}
+
+	/** So must every edge name that is a string index (element/hidden edge names are numbers). */
+	private checkEdgeNamesBelow(upTo: number): void {
+		const layout = this.layout!;
+		const stringCount = this.strings.length;
 		const numericType1 = layout.edgeTypeNames.indexOf('element');
 		const numericType2 = layout.edgeTypeNames.indexOf('hidden');
 		const edgeType = this.edgeType;
 		const edgeName = this.edgeName;
-		for (let e = 0; e < this.edgeCount; e++) {
+		const from = this.edgeNamesChecked;
+		upTo = Math.min(upTo, edgeName.length);
+		for (let e = from; e < upTo; e++) {
 			const type = edgeType[e]!;
 			if (edgeName[e]! >= stringCount && type !== numericType1 && type !== numericType2) {
 				throw new SnapshotFormatError(`edge ${e} is named by string ${edgeName[e]} but there are only ${stringCount} strings`);
 			}
 		}
+		if (upTo > from) this.edgeNamesChecked = upTo;
 	}
 
 	private finishLocations(nodeFieldCount: number, nodeCount: number): SourceLocations | null {

@@ -146,6 +146,8 @@ describe('two-thread file parse', () => {
 			['fewer nodes in the header than in the array', withHeader({node_count: header.node_count - 1})],
 			['an edge pointing past the last node', good.replace(/("edges":\[\d+,\d+,)\d+/, '$1999999')],
 			['no edges section', good.replace('"edges":', '"edgez":')],
+			['an edge named by a string past the strings', `${good.slice(0, edgesAt)}${good.slice(edgesAt).replace(/\n2,\d+,/, '\n2,99999,')}`],
+			['a node named by a string past the strings', good.replace(/("nodes":\[\d+,)\d+/, '$199999')],
 		];
 		for (const [name, text] of cases) {
 			it(name, async () => {
