@@ -153,3 +153,19 @@ test('located keys: one key per distinct (script, line, column, class), the last
 	assert.equal(classNameOf(keys, closure), 'Function');
 	assert.ok(keys.nodeKey[closure]! < keys.classNames.length);
 });
+
+test('a shape proposed by objects with different property-edge lists counts all of them', () => {
+	const b = new SnapshotBuilder();
+	const proto = b.node('object', 'Object');
+	const withProto = b.node('object', 'Object');
+	b.edge(withProto, proto, 'property', '__proto__');
+	const withoutProto = b.node('object', 'Object');
+	for (const o of [withProto, withoutProto]) {
+		for (const p of ['id', 'user']) b.edge(o, b.node('string', 'x'), 'property', p);
+	}
+	// Two edge lists ({__proto__, id, user} and {id, user}), one proposed name: 2 objects reach the
+	// minimum of two, so both are named; counting per list would leave both as Object.
+	const keys = computeClassKeys(graphFromJson(b.toJson()));
+	assert.equal(classNameOf(keys, withProto), '{id, user}');
+	assert.equal(classNameOf(keys, withoutProto), '{id, user}');
+});
