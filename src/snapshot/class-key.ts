@@ -15,7 +15,13 @@
  * to its durable name (`keyClass` → `classNames`). Summaries merge keys that share a name.
  *
  * Invariants: nodeKey[n] < keyCount; keyClass[k] < classNames.length; keys 0 … classNames.length-1
- * are the location-less keys with keyClass[k] === k; located keys follow.
+ * are the location-less keys with keyClass[k] === k; located keys follow. Class numbers are assigned in
+ * first-seen order (fixed type names, then node names in node order, then shape names); only the
+ * partition into keys and the names are meaningful.
+ *
+ * Cost: one pass over the nodes, one over the locations, and shape naming over plain objects only.
+ * Keeps nodeKey (4 bytes per node); temporaries are per string (a name → class table) and per plain
+ * object, none per node.
  */
 import type {HeapGraph} from './graph.js';
 import {typeIds} from './graph.js';
