@@ -1,13 +1,15 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {createServer} from 'node:net';
 import {attach, demoAppPath} from '../../src/target/attach.js';
 import {chooseTarget, parseProcNetTcp, type InspectorEndpoint} from '../../src/target/discover.js';
 import {AttachError, RemoteRefusedError} from '../../src/target/errors.js';
 import {commandSpec, parseTargetString} from '../../src/target/target-spec.js';
-import {inspectorLaunch} from '../../src/target/spawn.js';
+import {inspectorLaunch, isLauncherScript} from '../../src/target/spawn.js';
 import {TARGETS_DIR, eventually, spawnTarget, tcpAccepts} from '../helpers/spawn-target.js';
 
 const isAttachError = (reason: AttachError['reason'], message?: RegExp) => (e: unknown) => {
@@ -157,6 +159,26 @@ test('-- COMMAND that is not node gets the flag through NODE_OPTIONS', async t =
 	const pid = target.info.pid!;
 	await target.close();
 	assert.equal(processAlive(pid), false);
+});
+
+test('-- npm start: the inspector of npm itself is skipped, the app behind it is attached, and it stops with heaptop', async t => {
+	assert.equal(isLauncherScript('file:///usr/lib/node_modules/npm/bin/npm-cli.js'), true);
+	assert.equal(isLauncherScript('/home/u/.npm/_npx/1/node_modules/tsx/dist/cli.mjs'), true);
+	assert.equal(isLauncherScript('file:///srv/app/server.js'), false);
+	assert.equal(isLauncherScript('file:///srv/npm-mirror/app.js'), false);
+
+	const dir = mkdtempSync(join(tmpdir(), 'heaptop-npm-start-'));
+	t.after(() => rmSync(dir, {recursive: true, force: true}));
+	writeFileSync(join(dir, 'package.json'), JSON.stringify({name: 'npm-start-app', version: '1.0.0', private: true, scripts: {start: 'node app.js'}}));
+	writeFileSync(join(dir, 'app.js'), "console.log('app ready'); setInterval(() => {}, 1000);\n");
+	const log: string[] = [];
+	const target = await attach(commandSpec(['sh', '-c', `cd '${dir}' && exec npm start --silent`]), {log: line => log.push(line)});
+	t.after(() => target.close());
+	assert.match(target.info.url, /app\.js$/, `attached to ${target.info.url}; log: ${log.join(' | ')}`);
+	assert.ok(log.some(l => /skipped the inspector of npm-cli\.js/.test(l)), log.join(' | '));
+	const appPid = target.info.pid!;
+	await target.close();
+	assert.ok(await eventually(() => !processAlive(appPid), 5000), 'the app behind npm is stopped too');
 });
 
 test('-- COMMAND failures are AttachErrors', async () => {
