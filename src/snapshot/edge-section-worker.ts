@@ -8,7 +8,7 @@
  * waiting side then gives up on it and parses sequentially. This module is also the worker's entry:
  * it runs only when started with the marker below (in the one-file bundle it is part of the CLI file).
  */
-import {closeSync, openSync} from 'node:fs';
+import {closeSync, existsSync, openSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {fileURLToPath} from 'node:url';
 import {parentPort, Worker, workerData} from 'node:worker_threads';
@@ -152,18 +152,25 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 /**
  * How to start this module as a worker, as engine-client.ts does for the engine: the compiled .js next
  * to this file; the bundle file itself when bundled; or from TypeScript sources (tests, development)
- * through a bootstrap that registers tsx in the worker first, since loader flags don't reach workers.
- * That bootstrap uses tsx's in-thread require hook, not its ESM loader (which starts one more thread:
- * 3-4× slower to start), and without the parent's flags (`--import tsx` would start that loader anyway);
- * the worker's code needs nothing ESM-only.
+ * through a bootstrap that registers tsx in the worker first. That bootstrap uses tsx's in-thread
+ * require hook, not its ESM loader (which starts one more thread: 3-4× slower to start); the worker's
+ * code needs nothing ESM-only. No worker gets the parent's flags (execArgv): a `--import`/`--require`
+ * of the parent (tsx, an APM agent) has no business in a thread that only parses numbers.
+ * A missing worker file (heaptop re-bundled into someone else's file) throws here, so the caller
+ * parses on one thread at once instead of waiting for a worker that never beats.
  */
 function startWorker(workerData: EdgeWorkerData): Worker {
 	const self = import.meta.url;
-	if ((globalThis as {__HEAPTOP_BUNDLE__?: boolean}).__HEAPTOP_BUNDLE__ === true) return new Worker(new URL(self), {workerData});
-	if (!self.endsWith('.ts')) return new Worker(new URL('./edge-section-worker.js', self), {workerData});
+	const options = {workerData, execArgv: []};
+	if ((globalThis as {__HEAPTOP_BUNDLE__?: boolean}).__HEAPTOP_BUNDLE__ === true) return new Worker(new URL(self), options);
+	if (!self.endsWith('.ts')) {
+		const file = new URL('./edge-section-worker.js', self);
+		if (!existsSync(file)) throw new Error(`no worker file at ${file.href}`);
+		return new Worker(file, options);
+	}
 	const tsx = createRequire(self).resolve('tsx/cjs/api');
 	const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(self))});`;
-	return new Worker(bootstrap, {eval: true, workerData, execArgv: []});
+	return new Worker(bootstrap, {...options, eval: true});
 }
 
 /** The worker's body: find, parse, publish. */
@@ -177,7 +184,7 @@ function runEdgeSectionWorker(data: EdgeWorkerData): void {
 	try {
 		fd = openSync(data.path, 'r');
 		const buffer = Buffer.allocUnsafe(1 << 20);
-		const start = findEdgeSection(fd, data.searchFrom, data.totalBytes, buffer);
+		const start = findEdgeSection(fd, data.searchFrom, data.totalBytes, buffer, () => Atomics.add(control, HEARTBEAT, 1));
 		if (start < 0) {
 			message = 'no edges array where expected';
 		} else {

@@ -29,11 +29,13 @@ const KEY = Buffer.from('"edges"', 'latin1');
 /**
  * The file offset just past the `[` of the `"edges": [` key found first at or after `from`, or -1 when
  * there is none, or when that first `"edges"` is not followed by `:` and `[` (whitespace allowed).
+ * `onRead` is called after every read (a heartbeat: on a cold disk this can take seconds).
  */
-export function findEdgeSection(fd: number, from: number, totalBytes: number, buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES)): number {
+export function findEdgeSection(fd: number, from: number, totalBytes: number, buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES), onRead?: () => void): number {
 	let position = from;
 	while (position < totalBytes) {
 		const n = readSync(fd, buffer, 0, buffer.length, position);
+		onRead?.();
 		if (n < KEY.length) return -1;
 		const at = buffer.subarray(0, n).indexOf(KEY);
 		if (at < 0) {
