@@ -10,10 +10,11 @@
  * Nodes not reached from the root over essential edges hang off the root: first those with no
  * essential retainer at all (and what they reach), then any remaining ones individually.
  *
- * Algorithm: Lengauer & Tarjan (1979), the simple version with path compression: an iterative DFS
- * numbers the nodes in preorder, semidominators are computed in reverse preorder, then idoms. The
- * predecessors are rebuilt as a CSR in preorder space (essential edges only); all loop arrays are
- * indexed by preorder number (root = 0). No retainer index is needed (that one is built lazily, for
+ * Algorithm: Semi-NCA (Georgiadis 2005): an iterative DFS numbers the nodes in preorder,
+ * semidominators are computed in reverse preorder as in Lengauer & Tarjan (1979; path compression,
+ * no balancing), then idoms in preorder as nearest common ancestors. The predecessors are rebuilt as
+ * lists in preorder space (essential edges only, and only those that can matter); all loop arrays
+ * are indexed by preorder number (root = 0). No retainer index is needed (that one is built lazily, for
  * drill-down only). (An iterative Cooper–Harvey–Kennedy refinement was used before; it needs one pass
  * per element of a circular linked list, which Node's timer lists are.)
  *
@@ -156,9 +157,10 @@ function dominate(
 	// A copy, because the DFS clears the bits of the tree edges it takes and the predecessor count
 	// clears those of edges that cannot lower a semidominator (so the fill pass just reads the bits).
 	const essential = essentialEdges.slice();
-	// Memory: at the peak (Lengauer–Tarjan) 4 node-sized Uint32Arrays plus one slot per useful
-	// predecessor edge. The preorder → ordinal map is not among them: nothing reads it between the
-	// predecessor lists and the end, so it is dropped and the (deterministic) DFS run again instead.
+	// Memory: 3 node-sized Uint32Arrays plus one slot per useful predecessor edge while the
+	// predecessor lists exist, 4 afterwards. The preorder → ordinal map is not among the 3: nothing
+	// reads it between the predecessor lists and the end, so it is dropped after the lists are built
+	// and the (deterministic) DFS run again at the end, which also brings back the DFS parents.
 	// Internal arrays are taken with n + 1 slots so that any of them can serve any phase (the
 	// predecessor offsets need n + 1); they are handed from phase to phase, not reallocated.
 	const slots = n + 1;
@@ -168,8 +170,8 @@ function dominate(
 	// DFS-tree parent by preorder number; becomes Lengauer–Tarjan's forest links (see below).
 	const ancestor = scratch.take(slots);
 	let cursor = scratch.take(slots);
-	const rootChild = new Uint8Array(n); // by preorder number: hangs off the root (virtual edge)
-	const anyRootChild = preorder(graph, essential, true, vertex, ancestor, cursor, rootChild);
+	const rootChild = new Uint8Array((n + 7) >>> 3); // bit by preorder number: hangs off the root (virtual edge)
+	preorder(graph, essential, true, vertex, ancestor, cursor, rootChild);
 	let preOf = cursor; // ordinal → preorder number
 	for (let no = 0; no < n; no++) preOf[vertex[no]!] = no;
 	cursor = new Uint32Array(0);
@@ -188,7 +190,7 @@ function dominate(
 			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
 			const to = preOf[edgeTo[e]!]!;
 			const p = ancestor[to]!;
-			if (p === 0 || rootChild[to] === 1 || (from < to && from >= p)) essential[e >>> 3] &= ~(1 << (e & 7));
+			if (p === 0 || ((rootChild[to >>> 3]! >>> (to & 7)) & 1) === 1 || (from < to && from >= p)) essential[e >>> 3] &= ~(1 << (e & 7));
 			else firstPred[to]++;
 		}
 	}
@@ -198,7 +200,9 @@ function dominate(
 		firstPred[i] = predCount;
 	}
 	firstPred[n] = predCount;
-	let preds = new Uint32Array(predCount);
+	// Int32: the first-entry mark makes an entry negative (numbers stay below 2^31), and negative
+	// small integers cost V8 nothing where 2^31 and above would be heap numbers in unoptimized code.
+	let preds = new Int32Array(predCount);
 	for (let v = n - 1; v >= 0; v--) {
 		const from = preOf[v]!;
 		for (let e = firstEdge[v + 1]! - 1, first = firstEdge[v]!; e >= first; e--) {
@@ -212,29 +216,29 @@ function dominate(
 	for (let w = 0; w < n; w++) {
 		const first = firstPred[w]!;
 		if (first === firstPred[w + 1]!) continue;
-		preds[first] = (preds[first]! | FIRST_PRED) >>> 0;
+		preds[first] = preds[first]! | FIRST_PRED;
 		hasPreds[w >>> 3]! |= 1 << (w & 7);
 	}
 	scratch.give(firstPred);
 
-	// --- Lengauer–Tarjan (simple version: path compression, no balancing) ------------------------
-	// Near-linear on any graph. The iterative Cooper–Harvey–Kennedy refinement this replaces needed one
-	// pass over the whole heap per element of a circular doubly linked list (Node's timer lists: a
-	// timer leak of 6,000 Timeouts meant 6,000 passes, minutes per snapshot).
-	// All arrays below are indexed by preorder number; `semi` holds preorder numbers. Nodes are
-	// processed in reverse preorder, so the processed ones are exactly those numbered >= `done`.
-	// Three arrays do double duty:
+	// --- semidominators (Lengauer–Tarjan's first half: path compression, no balancing) ------------
+	// Then idoms the Semi-NCA way (Georgiadis): idom(w) is the nearest common ancestor of parent(w) and
+	// sdom(w) in the dominator tree, found by walking up from the parent. Unlike Lengauer–Tarjan's
+	// buckets, that needs neither labels as nodes nor bucket lists, and the DFS parents only at the end.
+	// Near-linear on heap graphs. The iterative Cooper–Harvey–Kennedy refinement used before needed one
+	// pass over the whole heap per element of a circular doubly linked list (Node's timer lists: a timer
+	// leak of 6,000 Timeouts meant 6,000 passes, minutes per snapshot).
+	// All arrays below are indexed by preorder number and hold preorder numbers. Nodes are processed in
+	// reverse preorder, so the processed ones are exactly those numbered >= `done`.
 	// - ancestor[]: the forest link of a processed node (its DFS parent when linked, shortened by path
 	//   compression); for an unprocessed node, still its DFS parent (a forest root has no link, and
 	//   whether a node is a root is told by its number, so the parent needs no array of its own);
-	// - label[]: for an unprocessed node, the head of its bucket (the nodes whose semidominator it is);
-	// - idom[]: the bucket links (a node's idom is written when it leaves its bucket, and only then).
+	// - best[]: for a processed node, the smallest semidominator on its compressed forest path.
 	const semi = preOf; // the ordinal → preorder map is not needed any more
 	preOf = new Uint32Array(0);
-	const label = scratch.take(slots).fill(NONE);
-	const idom = scratch.take(slots);
+	const best = scratch.take(slots);
 	let path: Uint32Array = new Uint32Array(1024); // the compression walk (compressed paths stay short)
-	/** The node of smallest semidominator on v's forest path (v processed, i.e. v >= done). */
+	/** The smallest semidominator on v's forest path (v processed, i.e. v >= done). */
 	const evaluate = (v: number, done: number): number => {
 		// Walk up to the node just below the forest root, then compress on the way back down.
 		let depth = 0;
@@ -245,56 +249,51 @@ function dominate(
 		while (depth > 0) {
 			const x = path[--depth]!;
 			const a = ancestor[x]!;
-			if (semi[label[a]!]! < semi[label[x]!]!) label[x] = label[a]!;
+			if (best[a]! < best[x]!) best[x] = best[a]!;
 			ancestor[x] = ancestor[a]!;
 		}
-		return label[v]!;
+		return best[v]!;
 	};
 	let k = predCount; // w's list ends where w + 1's starts
 	for (let w = n - 1; w >= 1; w--) {
-		const p = ancestor[w]!;
-		let s = rootChild[w] === 1 ? 0 : p; // the root's virtual edge: no semidominator can be smaller
+		// the root's virtual edge: no semidominator can be smaller
+		let s = ((rootChild[w >>> 3]! >>> (w & 7)) & 1) === 1 ? 0 : ancestor[w]!;
 		if (((hasPreds[w >>> 3]! >>> (w & 7)) & 1) === 1) {
 			let entry: number;
 			do {
 				entry = preds[--k]!;
 				const v = entry & ~FIRST_PRED;
-				const candidate = v < w ? v : semi[evaluate(v, w + 1)]!;
+				const candidate = v < w ? v : evaluate(v, w + 1);
 				if (candidate < s) s = candidate;
-			} while ((entry & FIRST_PRED) === 0);
+			} while (entry >= 0);
 		}
 		semi[w] = s;
-		label[w] = w; // w's bucket is empty by now (its children, processed before it, emptied it)
-		if (s === p) {
-			idom[w] = p; // what the bucket step would conclude
-		} else {
-			idom[w] = label[s]!; // into the bucket of s (unprocessed, as s < w)
-			label[s] = w;
-		}
-		// w is linked to p now (ancestor[w] already is p, and w >= done from here on).
-		let v = label[p]!;
-		label[p] = NONE;
-		while (v !== NONE) {
-			const following = idom[v]!;
-			const u = evaluate(v, w);
-			idom[v] = semi[u]! < semi[v]! ? u : p;
-			v = following;
-		}
+		best[w] = s;
+		// w is linked to its parent now (ancestor[w] already is the parent, and w >= done from here on).
 	}
-	for (let w = 1; w < n; w++) if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
+	preds = new Int32Array(0);
+	scratch.give(ancestor, best);
+
+	// --- idoms: the same DFS again (same edges, same order: same numbers) for the parents and the
+	// preorder → ordinal map; then, in preorder (a node's dominators come before it), each parent
+	// array entry becomes the idom.
+	vertex = scratch.take(slots);
+	const idom = scratch.take(slots);
+	{
+		const cursorAgain = scratch.take(slots);
+		preorder(graph, essentialEdges, false, vertex, idom, cursorAgain, null);
+		scratch.give(cursorAgain);
+	}
 	idom[0] = 0;
-	preds = new Uint32Array(0);
-	scratch.give(semi, ancestor, label);
+	for (let w = 1; w < n; w++) {
+		const s = semi[w]!;
+		let x = idom[w]!;
+		while (x > s) x = idom[x]!;
+		idom[w] = x;
+	}
+	scratch.give(semi);
 
 	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
-	// The same DFS again (same edges, same order: same numbers), for the preorder → ordinal map.
-	vertex = scratch.take(slots);
-	{
-		const parent = scratch.take(slots);
-		const cursorAgain = scratch.take(slots);
-		preorder(graph, essentialEdges, false, vertex, parent, cursorAgain, null);
-		scratch.give(parent, cursorAgain);
-	}
 	// No retained size exceeds the shallow total: under 4 GiB (the usual case) they fit in a Uint32
 	// array, one of those just freed; else Float64.
 	let shallowTotal = Infinity;
@@ -304,22 +303,23 @@ function dominate(
 	}
 	const retainedSize: SizeArray = shallowTotal <= 0xffff_ffff ? scratch.take(n) : new Float64Array(n);
 	retainedSize.set(shallowSizes);
+	const dominator = scratch.take(n);
 	for (let w = n - 1; w >= 1; w--) {
 		const v = vertex[w]!;
 		const d = vertex[idom[w]!]!;
+		dominator[v] = d;
 		retainedSize[d] = retainedSize[d]! + retainedSize[v]!;
 	}
-	let dominator: Uint32Array | undefined;
-	if (keepDominator) {
-		dominator = scratch.take(n);
-		for (let w = 1; w < n; w++) dominator[vertex[w]!] = vertex[idom[w]!]!;
-		dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
-	}
-	// The walk's children lists and stack come from the freed arrays; idom becomes the stack.
-	const classRetained = classes ? sumRetainedPerKey(n, idom, vertex, classes, shallowSizes, retainedSize, scratch) : undefined;
+	dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
 	scratch.give(vertex, idom);
+	// The class walk's children lists come from the arrays just freed; without keepDominator, the
+	// dominator array itself becomes its stack.
+	const classRetained = classes
+		? sumPerKey(dominator, retainedSize, classes.nodeKey, classes.keyCount, shallowSizes, scratch, !keepDominator)
+		: undefined;
 	const result: {dominator?: Uint32Array; retainedSize: SizeArray; classRetained?: Float64Array} = {retainedSize};
-	if (dominator) result.dominator = dominator;
+	if (keepDominator) result.dominator = dominator;
+	else scratch.give(dominator);
 	if (classRetained) result.classRetained = classRetained;
 	return result;
 }
@@ -335,10 +335,9 @@ const FIRST_PRED = 0x80000000;
  * graph (Lengauer–Tarjan relies on it), but every node found there is a root child.
  *
  * Fills vertex (number → ordinal), parent (number → DFS parent's number) and, when given, rootChild
- * (number → 1 for virtual root children); `cursor` is the DFS's own (one edge cursor per number: the
+ * (one bit per number: 1 for virtual root children); `cursor` is the DFS's own (one edge cursor per number: the
  * stack is the chain of parents). With clearTreeEdges, the bits of the tree edges are cleared in
- * `essential`. Deterministic: the same graph and bits always give the same numbers. Returns whether
- * there are virtual root children.
+ * `essential`. Deterministic: the same graph and bits always give the same numbers.
  */
 function preorder(
 	graph: HeapGraph,
@@ -348,7 +347,7 @@ function preorder(
 	parent: Uint32Array,
 	cursor: Uint32Array,
 	rootChild: Uint8Array | null,
-): boolean {
+): void {
 	const {nodeCount: n, edgeCount, firstEdge, edgeTo} = graph;
 	const visited = new Uint8Array((n + 7) >>> 3); // by ordinal (a bit array stays in cache)
 	let next = 0;
@@ -357,7 +356,7 @@ function preorder(
 		visited[start >>> 3]! |= 1 << (start & 7);
 		vertex[first] = start;
 		parent[first] = 0;
-		if (startVirtual && rootChild) rootChild[first] = 1;
+		if (startVirtual && rootChild) rootChild[first >>> 3]! |= 1 << (first & 7);
 		cursor[first] = firstEdge[start]!;
 		let v = first;
 		for (;;) {
@@ -380,69 +379,18 @@ function preorder(
 			visited[w >>> 3]! |= 1 << (w & 7);
 			vertex[no] = w;
 			parent[no] = v;
-			if (allVirtual && rootChild) rootChild[no] = 1;
+			if (allVirtual && rootChild) rootChild[no >>> 3]! |= 1 << (no & 7);
 			cursor[no] = firstEdge[w]!;
 			v = no;
 		}
 	};
 	dfs(ROOT_ORDINAL, false, false);
-	if (next === n) return false;
+	if (next === n) return;
 	// (Tree edges only lead to visited nodes, so clearing their bits does not change who has a retainer.)
 	const hasRetainer = new Uint8Array(n);
 	for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
 	for (let v = 0; v < n; v++) if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 0 && !hasRetainer[v]) dfs(v, true, false);
 	for (let v = 0; v < n; v++) if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 0) dfs(v, true, true);
-	return true;
-}
-
-/**
- * computeClassRetainedSizes on the preorder-numbered tree (idom by preorder number, vertex: number →
- * ordinal, both with at least n slots). idom is used up (it becomes the walk's stack).
- */
-function sumRetainedPerKey(
-	n: number,
-	idom: Uint32Array,
-	vertex: Uint32Array,
-	classes: NodeClassKeys,
-	shallowSizes: SizeArray,
-	retainedSize: SizeArray,
-	scratch: ScratchArrays,
-): Float64Array {
-	const {nodeKey, keyCount} = classes;
-	// Children CSR: count, inclusive prefix (each entry the end of its range), fill backwards.
-	const firstChild = scratch.take(n + 1).fill(0);
-	const children = scratch.take(n + 1);
-	for (let w = 1; w < n; w++) firstChild[idom[w]!]++;
-	for (let v = 1; v <= n; v++) firstChild[v] += firstChild[v - 1]!;
-	for (let w = n - 1; w >= 1; w--) children[--firstChild[idom[w]!]] = w;
-	const stack = idom; // every node is entered once and idom is not read any more
-	const sums = new Float64Array(keyCount);
-	const active = new Uint32Array(keyCount);
-	// As in computeClassRetainedSizes: enter entries, EXIT | w to leave a counted node with children.
-	const EXIT = 0x80000000;
-	let top = 0;
-	stack[top++] = 0;
-	while (top > 0) {
-		const item = stack[--top]!;
-		if (item & EXIT) {
-			active[nodeKey[vertex[item & 0x7fffffff]!]!]--;
-			continue;
-		}
-		const v = vertex[item]!;
-		const key = nodeKey[v]!;
-		const from = firstChild[item]!;
-		const to = firstChild[item + 1]!;
-		if (active[key] === 0 && shallowSizes[v]! > 0) {
-			sums[key] = sums[key]! + retainedSize[v]!;
-			if (from !== to) {
-				active[key]++;
-				stack[top++] = (item | EXIT) >>> 0;
-			}
-		}
-		for (let c = from; c < to; c++) stack[top++] = children[c]!;
-	}
-	scratch.give(firstChild, children);
-	return sums;
 }
 
 function grown(array: Uint32Array): Uint32Array<ArrayBuffer> {
@@ -466,32 +414,44 @@ export function computeClassRetainedSizes(
 	keyCount: number,
 	shallowSizes: SizeArray,
 ): Float64Array {
-	const {dominator, retainedSize} = tree;
+	return sumPerKey(tree.dominator, tree.retainedSize, nodeKey, keyCount, shallowSizes, new ScratchArrays(), false);
+}
+
+/**
+ * computeClassRetainedSizes with the arrays from `scratch` (given back); with consumeDominator, the
+ * dominator array is overwritten (it becomes the walk's stack once the children lists are built).
+ */
+function sumPerKey(
+	dominator: Uint32Array,
+	retainedSize: SizeArray,
+	nodeKey: Uint32Array,
+	keyCount: number,
+	shallowSizes: SizeArray,
+	scratch: ScratchArrays,
+	consumeDominator: boolean,
+): Float64Array {
 	const n = dominator.length;
-	// Children CSR of the dominator tree (count, prefix, fill).
-	const firstChild = new Uint32Array(n + 1);
-	for (let v = 0; v < n; v++) if (v !== ROOT_ORDINAL) firstChild[dominator[v]! + 1]++;
-	for (let v = 0; v < n; v++) firstChild[v + 1] += firstChild[v]!;
-	const children = new Uint32Array(n);
-	const cursor = firstChild.slice(0, n);
-	for (let v = 0; v < n; v++) {
-		if (v === ROOT_ORDINAL) continue;
-		const d = dominator[v]!;
-		children[cursor[d]!] = v;
-		cursor[d]++;
-	}
+	// Children CSR of the dominator tree: count, inclusive prefix (each entry the end of its range),
+	// fill backwards (so the entries end up at their starts).
+	const firstChild = scratch.take(n + 1).fill(0);
+	for (let v = 0; v < n; v++) if (v !== ROOT_ORDINAL) firstChild[dominator[v]!]++;
+	for (let v = 1; v <= n; v++) firstChild[v] += firstChild[v - 1]!;
+	const children = scratch.take(n + 1);
+	for (let v = n - 1; v >= 0; v--) if (v !== ROOT_ORDINAL) children[--firstChild[dominator[v]!]] = v;
 
 	const sums = new Float64Array(keyCount);
 	const active = new Uint32Array(keyCount);
 	// Stack entries: a node to enter, or EXIT | node to leave a counted node with children. Each node
-	// is either waiting to be entered or on the current path, so n slots suffice.
+	// is either waiting to be entered or on the current path, so n slots suffice. Read as Int32, an
+	// EXIT entry is negative (no heap number when V8 runs this unoptimized).
 	const EXIT = 0x80000000;
-	const stack = cursor;
+	const stackArray = consumeDominator ? dominator : scratch.take(n);
+	const stack = new Int32Array(stackArray.buffer, stackArray.byteOffset, n);
 	let top = 0;
 	stack[top++] = ROOT_ORDINAL;
 	while (top > 0) {
 		const item = stack[--top]!;
-		if (item & EXIT) {
+		if (item < 0) {
 			active[nodeKey[item & 0x7fffffff]!]--;
 			continue;
 		}
@@ -503,10 +463,12 @@ export function computeClassRetainedSizes(
 			sums[key] = sums[key]! + retainedSize[v]!;
 			if (from !== to) {
 				active[key]++;
-				stack[top++] = (v | EXIT) >>> 0;
+				stack[top++] = v | EXIT;
 			}
 		}
 		for (let c = from; c < to; c++) stack[top++] = children[c]!;
 	}
+	scratch.give(firstChild, children);
+	if (!consumeDominator) scratch.give(stackArray);
 	return sums;
 }

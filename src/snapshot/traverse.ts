@@ -53,6 +53,12 @@ export function computeShortestPaths(
 	// Visited = has a parent edge (the root: ROOT_MARK); a node's distance is its level's, so the BFS
 	// needs no distance array.
 	const parentEdge = scratch.take(nodeCount).fill(NO_EDGE);
+	// The hot loop's visited test reads the same memory as signed numbers: NO_EDGE is then -1, a small
+	// integer, whereas 0xffffffff is a heap-allocated number whenever V8 runs the loop unoptimized
+	// (before optimizing it, and after each deoptimization): millions of garbage numbers, several MB
+	// of fresh young-generation pages at the peak.
+	const parentEdgeSigned = new Int32Array(parentEdge.buffer, parentEdge.byteOffset, nodeCount);
+	const UNVISITED = NO_EDGE | 0;
 	const queue = scratch.take(nodeCount);
 
 	// Per type id: is an edge of this type / into a node of this type "less preferable"?
@@ -107,7 +113,7 @@ export function computeShortestPaths(
 						if (type === weak) continue;
 						if (type === shortcut && n !== ROOT_ORDINAL) continue;
 						const to = edgeTo[e]!;
-						if (parentEdge[to] !== NO_EDGE) continue;
+						if (parentEdgeSigned[to] !== UNVISITED) continue;
 						const postponed = postponedEdgeType[type]! | postponedNodeType[nodeType[to]!]!;
 						if (postponed !== pass) {
 							if (pass === 0) deferred[n] = 1;
