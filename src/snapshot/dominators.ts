@@ -59,8 +59,10 @@ export function computeEssentialEdges(
 	const domTreesName = graph.strings.indexOf('(Document DOM trees)');
 
 	// Page-owned nodes: everything reachable over non-weak edges from the root's shortcut children.
-	const page = new Uint8Array(nodeCount);
-	const stack = scratch.take(nodeCount + 1); // (n + 1: the size the dominator phases take)
+	// Both from scratch (n + 1 slots: the size the dominator phases take next), the bytes too.
+	const pageWords = scratch.take(nodeCount + 1);
+	const page = new Uint8Array(pageWords.buffer, pageWords.byteOffset, nodeCount).fill(0);
+	const stack = scratch.take(nodeCount + 1);
 	let top = 0;
 	for (let e = firstEdge[ROOT_ORDINAL]!, end = firstEdge[ROOT_ORDINAL + 1]!; e < end; e++) {
 		const to = edgeTo[e]!;
@@ -101,6 +103,7 @@ export function computeEssentialEdges(
 			bits[e >>> 3]! |= 1 << (e & 7);
 		}
 	}
+	scratch.give(pageWords);
 	return bits;
 }
 

@@ -90,7 +90,9 @@ export function computeShortestPaths(
 	const shortcut = et.shortcut;
 	const internal = et.internal;
 	// Nodes of the current level that still have an unvisited less-preferable edge after pass 0.
-	const deferred = new Uint8Array(nodeCount);
+	// (one byte per node, in a scratch array's memory rather than a new allocation)
+	const deferredWords = scratch.take((nodeCount + 3) >>> 2);
+	const deferred = new Uint8Array(deferredWords.buffer, deferredWords.byteOffset, nodeCount).fill(0);
 
 	/**
 	 * Visits the queue from `head` to its end level by level; returns the new tail. Hot loop: typed
@@ -152,7 +154,7 @@ export function computeShortestPaths(
 	queue[tail] = ROOT_ORDINAL;
 	run(tail, tail + 1);
 	parentEdge[ROOT_ORDINAL] = NO_EDGE;
-	scratch.give(queue);
+	scratch.give(queue, deferredWords);
 	let distance: Uint32Array | undefined;
 	return {
 		parentEdge,
