@@ -25,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
 		booleanDefault: undefined,
 		flags: {
 			pid: {type: 'number'},
+			worker: {type: 'string'},
 			interval: {type: 'string'},
 			snapshotEvery: {type: 'string'},
 			duration: {type: 'string'},

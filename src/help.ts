@@ -14,6 +14,9 @@ export const HELP = `
                                     (SIGUSR1) and closed again when heaptop leaves
     -- COMMAND [ARGS...]            start COMMAND with an inspector and watch it
     (none)                          the live view starts the bundled leaky demo app
+    --worker ID                     with any target: watch its worker thread ID (the
+                                    id heaptop lists, or the thread's name) instead
+                                    of the main thread
 
   Options
     --interval DURATION             metrics sampling period (default 1s)

@@ -18,6 +18,8 @@ export type TargetChoice =
 export interface Options {
 	mode: Mode;
 	target: TargetChoice | null;
+	/** --worker: watch this worker thread of the target (its id, or its name) instead of the main thread */
+	worker: string | null;
 	files: string[];
 	intervalMs: number;
 	/** 0 = background snapshots off */
@@ -37,6 +39,7 @@ export interface Options {
 
 export interface RawFlags {
 	pid?: number | undefined;
+	worker?: string | undefined;
 	interval?: string | undefined;
 	snapshotEvery?: string | undefined;
 	duration?: string | undefined;
@@ -93,6 +96,12 @@ export function resolveOptions(input: string[], commandArgv: string[], flags: Ra
 	}
 
 	const target = mode === 'analyze' ? null : resolveTarget(mode, rest, commandArgv, flags.pid);
+	const worker = flags.worker?.trim() ?? null;
+	if (worker !== null) {
+		if (mode === 'analyze') throw new UsageError('analyze reads files; --worker goes with a target: heaptop check --worker ID 9229');
+		if (worker === '') throw new UsageError('--worker needs a worker thread: its id (1, 2, …) or its name, e.g. --worker 1');
+		if (target?.kind === 'demo') throw new UsageError('--worker needs a target whose worker thread to watch: a port, --pid PID or -- COMMAND');
+	}
 
 	const intervalMs = parseDuration(flags.interval ?? '1s', 'interval');
 	if (intervalMs < 100) throw new UsageError('--interval must be at least 100ms');
@@ -114,6 +123,7 @@ export function resolveOptions(input: string[], commandArgv: string[], flags: Ra
 	return {
 		mode,
 		target,
+		worker,
 		files,
 		intervalMs,
 		snapshotEveryMs,

@@ -20,6 +20,7 @@ export async function runTui(options: Options): Promise<number> {
 	process.stderr.write('heaptop: attaching…\n');
 	const target = await attachTarget(options.target!, {
 		allowRemote: options.allowRemote,
+		worker: options.worker,
 		// the watched app's own output and our diagnostics must not tear the frame: keep the last lines
 		log: line => remember(appOutput, line),
 	});

@@ -49,6 +49,7 @@ export async function runCheck(options: Options): Promise<number> {
 	};
 	const target = await attachTarget(options.target!, {
 		allowRemote: options.allowRemote,
+		worker: options.worker,
 		log: line => {
 			if (!INSPECTOR_CHATTER.test(line)) process.stderr.write(`${line}\n`);
 		},

@@ -13,6 +13,8 @@ export function toTargetSpec(choice: TargetChoice): TargetSpec {
 	}
 }
 
-export function attachTarget(choice: TargetChoice, options: {allowRemote: boolean; log?: (line: string) => void}): Promise<InspectorTarget> {
-	return attach(toTargetSpec(choice), options);
+/** `worker`: --worker, a worker thread of the target to watch instead of its main thread. */
+export function attachTarget(choice: TargetChoice, options: {allowRemote: boolean; worker?: string | null; log?: (line: string) => void}): Promise<InspectorTarget> {
+	const {worker, ...rest} = options;
+	return attach(toTargetSpec(choice), worker == null ? rest : {...rest, worker});
 }

@@ -28,6 +28,23 @@ export interface AttachOptions {
 	sigusr1WaitMs?: number;
 	/** -- COMMAND / demo: how long to wait for the inspector banner */
 	spawnTimeoutMs?: number;
+	/**
+	 * --worker: watch this worker thread (its id, or its name / part of its title) instead of the
+	 * main thread. Without it, a process with worker threads gets one `log` line naming them.
+	 */
+	worker?: string;
+	/** --worker: how long to wait for the worker to start (default 1.5 s; 10 s for a started command) */
+	workerWaitMs?: number;
+}
+
+/** A process heaptop starts has not started its workers yet when the inspector opens. */
+const WORKER_WAIT_MS = 1500;
+const SPAWNED_WORKER_WAIT_MS = 10_000;
+
+/** What connectCdpTarget needs to know about threads: which worker, or whether to mention them. */
+function threadOptions(options: AttachOptions, spawned: boolean) {
+	if (options.worker === undefined) return {announceWorkers: true};
+	return {worker: {query: options.worker, waitMs: options.workerWaitMs ?? (spawned ? SPAWNED_WORKER_WAIT_MS : WORKER_WAIT_MS)}};
 }
 
 const DEFAULT_INSPECTOR_PORT = 9229;
@@ -40,7 +57,7 @@ export async function attach(spec: TargetSpec, options: AttachOptions = {}): Pro
 			return attachToAddress(spec.host, spec.port, options);
 		case 'ws':
 			requireLoopbackOrAllowed(spec.host, spec.port, options);
-			return connectCdpTarget({webSocketUrl: spec.url, attachedVia: 'ws', gcProbe: options.gcProbe, log: options.log});
+			return connectCdpTarget({webSocketUrl: spec.url, attachedVia: 'ws', gcProbe: options.gcProbe, log: options.log, ...threadOptions(options, false)});
 		case 'pid':
 			return attachToPid(spec.pid, options);
 		case 'command':
@@ -56,7 +73,7 @@ async function attachToAddress(host: string, port: number, options: AttachOption
 	// The list names the WebSocket to open, and it may point elsewhere (a proxy, a forged list): the
 	// same rule applies to where we actually connect.
 	requireLoopbackOrAllowedUrl(endpoint.webSocketUrl, options);
-	return connectCdpTarget({webSocketUrl: endpoint.webSocketUrl, endpoint, attachedVia: 'port', gcProbe: options.gcProbe, log: options.log});
+	return connectCdpTarget({webSocketUrl: endpoint.webSocketUrl, endpoint, attachedVia: 'port', gcProbe: options.gcProbe, log: options.log, ...threadOptions(options, false)});
 }
 
 function pickEndpoint(endpoints: InspectorEndpoint[], where: string, options: AttachOptions): InspectorEndpoint & {webSocketUrl: string} {
@@ -113,7 +130,7 @@ async function attachToPid(pid: number, options: AttachOptions): Promise<Inspect
 	if (existing) {
 		options.log?.(`pid ${pid} already has an inspector on ${formatHostPort(existing.host, existing.port)}`);
 		const endpoint = pickEndpoint(existing.endpoints, formatHostPort(existing.host, existing.port), options);
-		return connectCdpTarget({webSocketUrl: endpoint.webSocketUrl, endpoint, attachedVia: 'pid', expectedPid: pid, gcProbe: options.gcProbe, log: options.log});
+		return connectCdpTarget({webSocketUrl: endpoint.webSocketUrl, endpoint, attachedVia: 'pid', expectedPid: pid, gcProbe: options.gcProbe, log: options.log, ...threadOptions(options, false)});
 	}
 
 	await refuseIfSigusr1WouldKill(pid);
@@ -150,6 +167,7 @@ async function attachToPid(pid: number, options: AttachOptions): Promise<Inspect
 				closeInspectorOnClose: true,
 				gcProbe: options.gcProbe,
 				log: options.log,
+				...threadOptions(options, false),
 			});
 		}
 		if (!processExists(pid)) throw new AttachError('no-such-process', `pid ${pid} exited while heaptop waited for its inspector to open`);
@@ -257,7 +275,15 @@ function isListening(host: string, port: number): Promise<boolean> {
 async function attachToSpawned(command: string[], via: 'spawn' | 'demo', options: AttachOptions): Promise<InspectorTarget> {
 	const spawned = await spawnWithInspector(command, {output: options.output, log: options.log, timeoutMs: options.spawnTimeoutMs});
 	try {
-		return await connectCdpTarget({webSocketUrl: spawned.webSocketUrl, attachedVia: via, child: spawned, expectedPid: undefined, gcProbe: options.gcProbe, log: options.log});
+		return await connectCdpTarget({
+			webSocketUrl: spawned.webSocketUrl,
+			attachedVia: via,
+			child: spawned,
+			expectedPid: undefined,
+			gcProbe: options.gcProbe,
+			log: options.log,
+			...threadOptions(options, true),
+		});
 	} catch (error) {
 		await spawned.stop(1000);
 		throw error;

@@ -27,6 +27,8 @@ import {
 	type GcPoll,
 } from './gc-probe.js';
 import type {OwnedProcess} from './spawn.js';
+import {WorkerTunnel, describeWorker} from './worker-tunnel.js';
+import {announceWorkers, attachToWorker, type WorkerChoice} from './workers.js';
 import {withTimeout} from './timeout.js';
 import {MAX_PROFILE_DEPTH, MAX_PROFILE_NODES, ProtocolDataError, boundedProfile, checkedGcPoll, checkedMetricsRow} from './untrusted.js';
 
@@ -46,10 +48,18 @@ export interface CdpConnectOptions {
 	gcWatchdogMs?: number;
 	connectTimeoutMs?: number;
 	log?: (line: string) => void;
+	/** watch this worker thread instead of the main thread (`--worker`) */
+	worker?: WorkerChoice;
+	/** watching the main thread: say once (through `log`) when the process has worker threads */
+	announceWorkers?: boolean;
 }
 
-/** The subset of the CRI client we use; `send` takes any method (NodeRuntime is not in CRI's types). */
-interface CriClient {
+/**
+ * The subset of the CRI client we use; `send` takes any method (NodeRuntime is not in CRI's types).
+ * A WorkerTunnel is one too: it speaks to a worker thread through the main thread's connection.
+ * 'disconnect' may carry a one-line reason (the tunnel's: which worker ended).
+ */
+export interface CriClient {
 	send(method: string, params?: object): Promise<any>;
 	on(event: string, listener: (...args: any[]) => void): unknown;
 	removeListener(event: string, listener: (...args: any[]) => void): unknown;
@@ -85,7 +95,30 @@ export async function connectCdpTarget(options: CdpConnectOptions): Promise<CdpT
 		return new AttachError('timeout', `the inspector at ${address} accepted no WebSocket connection within ${connectTimeoutMs} ms — is the target frozen?`);
 	});
 
-	const target = new CdpTarget(client, options, address);
+	let targetClient: CriClient = client;
+	let targetOptions = options;
+	let tunnel: WorkerTunnel | null = null;
+	if (options.worker) {
+		try {
+			tunnel = await openWorkerTunnel(client, options, options.worker, address);
+		} catch (error) {
+			await client.close().catch(() => {});
+			if (error instanceof TimeoutError) {
+				throw new AttachError('timeout', `the target at ${address} did not answer within ${error.timeoutMs} ms — its main thread is busy (a blocking call or a long loop); try again`, {cause: error});
+			}
+			throw error;
+		}
+		const {worker} = tunnel;
+		targetClient = tunnel;
+		// The tunnel closes an inspector heaptop opened, through the main thread: a worker cannot.
+		targetOptions = {
+			...options,
+			closeInspectorOnClose: false,
+			endpoint: {id: worker.sessionId, type: 'worker', title: worker.title, url: worker.url, description: 'worker thread', webSocketUrl: options.webSocketUrl},
+		};
+	}
+
+	const target = new CdpTarget(targetClient, targetOptions, address);
 	try {
 		await target.initialise(host, port);
 	} catch (error) {
@@ -98,7 +131,44 @@ export async function connectCdpTarget(options: CdpConnectOptions): Promise<CdpT
 		}
 		throw error;
 	}
+	if (tunnel) {
+		options.log?.(`watching worker thread ${describeWorker(tunnel.worker)} of pid ${target.info.pid ?? '?'}: heap, GC, snapshots and allocations are the worker's own; RSS is the whole process's`);
+	} else if (options.announceWorkers && target.info.isNode && options.log) {
+		announceWorkers(client, options.log);
+	}
 	return target;
+}
+
+/**
+ * --worker: check the process is the one asked for, arrange for its exit to be noticed (the main
+ * thread's NodeRuntime notification: the process cannot exit while we are attached, cdp-facts §1.5),
+ * then attach to the worker and wrap it in a tunnel.
+ */
+async function openWorkerTunnel(client: CriClient, options: CdpConnectOptions, choice: WorkerChoice, address: string): Promise<WorkerTunnel> {
+	const call = (method: string, params: object, what: string) => withTimeout(client.send(method, params), 5000, () => new TimeoutError(what, 5000));
+	if (options.expectedPid !== undefined) {
+		// Before touching any of its threads: the inspector on this port may be another process's.
+		const reply = await call('Runtime.evaluate', {expression: IDENTITY_SOURCE, returnByValue: true, silent: true}, 'reading the target identity');
+		const identity = reply?.result?.value as [number, string, string] | null | undefined;
+		const pid = Array.isArray(identity) && typeof identity[0] === 'number' ? identity[0] : null;
+		if (pid !== options.expectedPid) throw wrongProcess(address, pid, options.expectedPid);
+	}
+	try {
+		await call('NodeRuntime.enable', {}, 'NodeRuntime.enable');
+		await call('NodeRuntime.notifyWhenWaitingForDisconnect', {enabled: true}, 'NodeRuntime.notifyWhenWaitingForDisconnect');
+	} catch (error) {
+		if (error instanceof TimeoutError) throw error;
+		options.log?.(`exit notification unavailable (${(error as Error).message}); a target that ends may wait for heaptop to detach`);
+	}
+	const worker = await attachToWorker(client, choice, address);
+	return new WorkerTunnel(client, worker, {closeInspectorOnClose: options.closeInspectorOnClose, log: options.log});
+}
+
+function wrongProcess(address: string, pid: number | null, expectedPid: number): AttachError {
+	return new AttachError(
+		'port-taken',
+		`the inspector on ${address} belongs to ${pid === null ? 'a non-Node target' : `pid ${pid}`}, not pid ${expectedPid} — stop that process or attach to it by port`,
+	);
 }
 
 export class CdpTarget implements InspectorTarget {
@@ -134,7 +204,7 @@ export class CdpTarget implements InspectorTarget {
 			};
 		});
 		this.lost.catch(() => {}); // observed by whoever races against it
-		client.on('disconnect', () => this.onDisconnect());
+		client.on('disconnect', (reason?: unknown) => this.onDisconnect(typeof reason === 'string' ? reason : null));
 		client.on('NodeRuntime.waitingForDisconnect', () => this.onTargetExiting());
 		options.child?.exited.then(status => {
 			if (this.closePromise === null) this.emitEnd({kind: 'exited', code: status.code, signal: status.signal});
@@ -152,12 +222,7 @@ export class CdpTarget implements InspectorTarget {
 			endpoint = (await listInspectorTargets(host, port, 1000).catch(() => [])).find(e => e.id === id) ?? null;
 		}
 		const pid = identity ? identity[0] : null;
-		if (this.options.expectedPid !== undefined && pid !== this.options.expectedPid) {
-			throw new AttachError(
-				'port-taken',
-				`the inspector on ${this.address} belongs to ${pid === null ? 'a non-Node target' : `pid ${pid}`}, not pid ${this.options.expectedPid} — stop that process or attach to it by port`,
-			);
-		}
+		if (this.options.expectedPid !== undefined && pid !== this.options.expectedPid) throw wrongProcess(this.address, pid, this.options.expectedPid);
 		this.info = {
 			pid,
 			nodeVersion: identity ? identity[1] : null,
@@ -370,7 +435,7 @@ export class CdpTarget implements InspectorTarget {
 		});
 	}
 
-	private onDisconnect(): void {
+	private onDisconnect(reason: string | null): void {
 		if (this.connectionLost && this.closePromise !== null) return;
 		this.connectionLost = true;
 		this.markLost();
@@ -382,7 +447,7 @@ export class CdpTarget implements InspectorTarget {
 			} else if (this.info?.pid != null && (await processGone(this.info.pid))) {
 				return this.emitEnd({kind: 'exited', code: null, signal: null});
 			}
-			this.emitEnd({kind: 'disconnected', message: `the inspector connection to ${this.address} was closed`});
+			this.emitEnd({kind: 'disconnected', message: reason ?? `the inspector connection to ${this.address} was closed`});
 		})();
 	}
 

@@ -17,6 +17,8 @@ export type AttachFailure =
 	| 'sigusr1-handled' // --pid: signalled, but no inspector opened
 	| 'port-taken' // --pid: 127.0.0.1:9229 belongs to another process
 	| 'spawn-failed' // -- COMMAND: could not start, or it exited before its inspector opened
+	| 'no-worker' // --worker: no worker thread matches (or the process has none)
+	| 'several-workers' // --worker: more than one worker thread matches
 	| 'timeout'; // the inspector did not answer in time
 
 export class AttachError extends Error {

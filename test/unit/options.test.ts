@@ -70,3 +70,13 @@ test('pause budget: 5% for a process we attach to, 25% for one heaptop starts, a
 	assert.equal(resolveOptions([], [], {}).maxPauseShare, 0.25);
 	assert.equal(resolveOptions(['check'], ['node', 'a.js'], {maxPauseShare: 0.1}).maxPauseShare, 0.1);
 });
+
+test('--worker goes with any target, never alone or with analyze', () => {
+	assert.equal(resolveOptions(['9229'], [], {}).worker, null);
+	assert.equal(resolveOptions(['check', '9229'], [], {worker: '2'}).worker, '2');
+	assert.equal(resolveOptions([], [], {pid: 42, worker: ' leaky-worker '}).worker, 'leaky-worker');
+	assert.equal(resolveOptions(['check'], ['node', 'a.js'], {worker: 'pool'}).worker, 'pool');
+	assert.throws(() => resolveOptions(['analyze', 'a.heapsnapshot'], [], {worker: '1'}), /--worker goes with a target/);
+	assert.throws(() => resolveOptions(['9229'], [], {worker: ' '}), /--worker needs a worker thread/);
+	assert.throws(() => resolveOptions([], [], {worker: '1'}), /--worker needs a target/);
+});
