@@ -15,7 +15,7 @@ import {startEdgeSectionJob, type EdgeSectionJob} from './edge-section-worker.js
 import {SnapshotFormatError} from './errors.js';
 import type {HeapGraph} from './graph.js';
 import {resolveLayout, type SnapshotHeader} from './meta.js';
-import {SnapshotParser} from './stream-parser.js';
+import {SnapshotParser, type ExternalEdges} from './stream-parser.js';
 
 export interface ParseFileOptions {
 	/** Called after every chunk. */
@@ -76,13 +76,22 @@ export async function parseSnapshotFileAsync(path: string, options: ParseFileOpt
  * file it cannot split, a second thread that failed, or any format error: the one-thread parse is what
  * decides, and words, what is wrong with a file).
  */
-export function parseSnapshotFileInTwoThreads(path: string, options: ParseFileOptions = {}): HeapGraph | null {
+export function parseSnapshotFileInTwoThreads(path: string, options: ParseFileOptions = {}, how: TwoThreadOptions = {}): HeapGraph | null {
 	const file = openSnapshotFile(path);
 	try {
-		return runSync(parseInTwoThreads(file, options), file);
+		return runSync(parseInTwoThreads(file, options, how), file);
 	} finally {
 		file.close();
 	}
+}
+
+export interface TwoThreadOptions {
+	/**
+	 * When this thread is done with its part and the edge thread has not begun parsing, this thread
+	 * parses the edges itself: 'auto' (the default), 'always' (even when the edge thread has begun),
+	 * 'never' (wait for the edge thread, whatever it takes). For tests of each path.
+	 */
+	takeOver?: 'auto' | 'always' | 'never';
 }
 
 function wantsParallel(file: SnapshotFile, options: ParseFileOptions): boolean {
@@ -136,10 +145,12 @@ function* parseInOneThread(file: SnapshotFile, options: ParseFileOptions): Parse
  * This thread parses the file but the edges array, which it skips (from a lower bound of its end, to
  * the first `]`); a second thread (edge-section-worker.ts) parses that array meanwhile, straight into
  * shared arrays. The result is used only when both agree on where the array starts and ends; then
- * end() runs every check of a one-thread parse. Anything else (a format error on either side included)
+ * end() runs every check of a one-thread parse. If this thread is done before the edge thread has even
+ * begun (it can take longer to start than a small file's nodes take to parse, on a busy machine), this
+ * thread parses the edges itself and the edge thread is stopped. Anything else (a format error on either side included)
  * gives up with null, so that the one-thread parse decides what the file holds or what is wrong with it.
  */
-function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions): ParseSteps {
+function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions, how: TwoThreadOptions = {}): ParseSteps {
 	const {totalBytes} = file;
 	const parser = new SnapshotParser({totalBytes, externalEdges: true});
 	let position = 0;
@@ -147,8 +158,9 @@ function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions): Pars
 	let edgesStart = -1;
 	let edgesEnd = -1;
 	let reported = 0;
+	let edgeBytesHere = 0;
 	const progress = () => {
-		const bytes = Math.min(totalBytes, position - skipped + (file.edgeJob?.bytesDone() ?? 0));
+		const bytes = Math.min(totalBytes, position - skipped + Math.max(edgeBytesHere, file.edgeJob?.bytesDone() ?? 0));
 		if (bytes > reported) reported = bytes;
 		options.onProgress?.(reported, totalBytes);
 	};
@@ -189,18 +201,31 @@ function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions): Pars
 		if (!job || edgesEnd < 0) return null;
 		// Whatever does not need the edges, then the edges' string names as they come: while waiting.
 		parser.prepareEnd();
-		parser.setExternalEdges({count: 0, ...job.arrays});
-		for (;;) {
-			const running = job.running();
-			parser.checkEdgeNames(job.edgesDone());
-			progress();
-			if (!running) break;
-			yield 'edges';
-			options.signal?.throwIfAborted();
+		const takeOver = how.takeOver ?? 'auto';
+		if (takeOver === 'always' || (takeOver === 'auto' && job.running() && job.edgesDone() === 0 && job.bytesDone() === 0)) {
+			// The edge thread has not even begun (a busy machine can take longer to start a thread than
+			// to parse a small file's nodes): this thread does the edges itself instead of waiting.
+			job.stop();
+			const edges = yield* parseEdgesHere(file, parser.parsedHeader!, edgesStart, options, bytes => {
+				edgeBytesHere = bytes;
+				progress();
+			});
+			if (edges.end !== edgesEnd) return null;
+			parser.setExternalEdges(edges);
+		} else {
+			parser.setExternalEdges({count: 0, ...job.arrays});
+			for (;;) {
+				const running = job.running();
+				parser.checkEdgeNames(job.edgesDone());
+				progress();
+				if (!running) break;
+				yield 'edges';
+				options.signal?.throwIfAborted();
+			}
+			const result = job.result();
+			if (!result || result.start !== edgesStart || result.end !== edgesEnd) return null;
+			parser.setExternalEdges({count: result.count, ...job.arrays});
 		}
-		const result = job.result();
-		if (!result || result.start !== edgesStart || result.end !== edgesEnd) return null;
-		parser.setExternalEdges({count: result.count, ...job.arrays});
 		const graph = parser.end();
 		position = totalBytes;
 		skipped = 0;
@@ -212,6 +237,30 @@ function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions): Pars
 	} finally {
 		file.edgeJob?.stop();
 		file.edgeJob = null;
+	}
+}
+
+/** The edges array parsed on this thread, a chunk at a time, after the rest of the file. */
+function* parseEdgesHere(
+	file: SnapshotFile,
+	header: SnapshotHeader,
+	start: number,
+	options: ParseFileOptions,
+	onChunk: (bytes: number) => void,
+): Generator<Pause, ExternalEdges & {end: number}, void> {
+	const count = header.edge_count;
+	const arrays = {edgeType: new Uint8Array(count), edgeName: new Uint32Array(count), edgeTo: new Uint32Array(count)};
+	const parser = SnapshotParser.forEdgeSection(header, arrays, start);
+	let position = start;
+	for (;;) {
+		options.signal?.throwIfAborted();
+		const chunk = file.read(position);
+		if (chunk.length === 0) throw new SnapshotFormatError('the snapshot ends in the middle of the edges section (truncated?)');
+		const close = parser.writeEdgeSection(chunk);
+		if (close >= 0) return {...arrays, count: parser.edgesParsed, end: position + close};
+		position += chunk.length;
+		onChunk(position - start);
+		yield 'chunk';
 	}
 }
 

@@ -18,6 +18,10 @@ import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 
 const ALWAYS = {parallelMinBytes: 0};
 const NEVER = {parallelMinBytes: Infinity};
+/** The edges from the edge thread, however long it takes to start … */
+const WAIT = {takeOver: 'never'} as const;
+/** … or from this thread, after the rest (what happens when the edge thread is slow to start). */
+const HERE = {takeOver: 'always'} as const;
 
 /** The edges key and array rewritten with odd (but valid) whitespace: CRLF, tabs, spaces around commas. */
 function oddWhitespace(json: string, key: string): string {
@@ -63,9 +67,13 @@ describe('two-thread file parse', () => {
 		for (const [name, path] of files) {
 			const expected = parseSnapshotFile(path, NEVER);
 			assertSameGraph(expected, referenceGraph(readFileSync(path, 'utf8')), `${name}: the one-thread parse`);
-			const twoThreads = parseSnapshotFileInTwoThreads(path);
+			const twoThreads = parseSnapshotFileInTwoThreads(path, {}, WAIT);
 			assert.ok(twoThreads, `${name}: the two-thread parse gave up`);
 			assertSameGraph(twoThreads, expected, name);
+			assert.ok(twoThreads.edgeTo.buffer instanceof SharedArrayBuffer, 'the edges came from the edge thread');
+			const tookOver = parseSnapshotFileInTwoThreads(path, {}, HERE);
+			assert.ok(tookOver, `${name}: the two-thread parse gave up when taking the edges over`);
+			assertSameGraph(tookOver, expected, `${name}, edges taken over`);
 		}
 	});
 
@@ -74,9 +82,8 @@ describe('two-thread file parse', () => {
 		const expected = parseSnapshotFile(path, NEVER);
 		assertSameGraph(parseSnapshotFile(path, ALWAYS), expected, 'parseSnapshotFile');
 		assertSameGraph(await parseSnapshotFileAsync(path, ALWAYS), expected, 'parseSnapshotFileAsync');
-		assert.ok(parseSnapshotFile(path, ALWAYS).edgeTo.buffer instanceof SharedArrayBuffer, 'the edges came from the second thread');
-		assert.ok((await parseSnapshotFileAsync(path, ALWAYS)).edgeTo.buffer instanceof SharedArrayBuffer, 'async: the edges came from the second thread');
-		assert.ok(parseSnapshotFile(path, {parallelMinBytes: statSync(path).size + 1}).edgeTo.buffer instanceof ArrayBuffer, 'below the threshold: one thread');
+		const size = statSync(path).size;
+		assert.ok(parseSnapshotFile(path, {parallelMinBytes: size + 1}).edgeTo.buffer instanceof ArrayBuffer, 'below the threshold: one thread');
 	});
 
 	it('finds and parses the edges array on its own, whatever the read size', () => {
@@ -106,13 +113,15 @@ describe('two-thread file parse', () => {
 
 	it('reports progress that only grows and ends at the file size', () => {
 		const path = files.get('bigger heap')!;
-		const calls: number[] = [];
-		parseSnapshotFile(path, {...ALWAYS, onProgress: (bytes, total) => {
-			assert.equal(total, statSync(path).size);
-			calls.push(bytes);
-		}});
-		assert.ok(calls.every((bytes, i) => i === 0 || bytes >= calls[i - 1]!));
-		assert.equal(calls.at(-1), statSync(path).size);
+		for (const how of [WAIT, HERE]) {
+			const calls: number[] = [];
+			parseSnapshotFileInTwoThreads(path, {onProgress: (bytes, total) => {
+				assert.equal(total, statSync(path).size);
+				calls.push(bytes);
+			}}, how);
+			assert.ok(calls.every((bytes, i) => i === 0 || bytes >= calls[i - 1]!), how.takeOver);
+			assert.equal(calls.at(-1), statSync(path).size, how.takeOver);
+		}
 	});
 
 	it('stops with an AbortError when the signal is aborted', async () => {
@@ -163,7 +172,8 @@ describe('two-thread file parse', () => {
 				})();
 				assert.ok(error instanceof SnapshotFormatError);
 				assert.ok(!error.message.includes('\n'), 'one line');
-				assert.equal(parseSnapshotFileInTwoThreads(path), null, 'the two-thread parse gives up');
+				assert.equal(parseSnapshotFileInTwoThreads(path, {}, WAIT), null, 'the two-thread parse gives up');
+				assert.equal(parseSnapshotFileInTwoThreads(path, {}, HERE), null, 'the two-thread parse gives up (edges taken over)');
 				await assert.rejects(parseSnapshotFileAsync(path, ALWAYS), {name: 'SnapshotFormatError', message: error.message});
 			});
 		}
@@ -189,9 +199,11 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 		assert.ok(statSync(file).size > 3 << 20, 'several chunks for each thread');
 		const expected = parseSnapshotFile(file, NEVER);
 		assertSameGraph(expected, referenceGraph(readFileSync(file, 'latin1')));
-		const twoThreads = parseSnapshotFileInTwoThreads(file);
+		const twoThreads = parseSnapshotFileInTwoThreads(file, {}, WAIT);
 		assert.ok(twoThreads, 'the two-thread parse gave up');
 		assertSameGraph(twoThreads, expected);
+		assert.ok(twoThreads.edgeTo.buffer instanceof SharedArrayBuffer, 'the edges came from the edge thread');
+		assertSameGraph(parseSnapshotFileInTwoThreads(file, {}, HERE)!, expected);
 		assertSameGraph(await parseSnapshotFileAsync(file, ALWAYS), expected);
 	});
 
@@ -205,7 +217,8 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 			writeFileSync(path, bad!, 'latin1');
 			let message = '';
 			assert.throws(() => parseSnapshotFile(path, NEVER), (e: Error) => (message = e.message, e instanceof SnapshotFormatError));
-			assert.equal(parseSnapshotFileInTwoThreads(path), null);
+			assert.equal(parseSnapshotFileInTwoThreads(path, {}, WAIT), null);
+			assert.equal(parseSnapshotFileInTwoThreads(path, {}, HERE), null);
 			assert.throws(() => parseSnapshotFile(path, ALWAYS), {name: 'SnapshotFormatError', message});
 		}
 	});
