@@ -31,9 +31,14 @@ interface EdgeWorkerData {
 	edgeTo: SharedArrayBuffer;
 }
 
-// control (Int32): the status word and a heartbeat bumped at start and after every chunk
+// control (Int32): the status word, a heartbeat bumped at start and after every chunk, and who owns
+// the edge arrays (set once by compare-and-swap: the worker before writing, or the starting thread
+// when it takes the edges over), so that the two never write them both
 const STATUS = 0;
 const HEARTBEAT = 1;
+const OWNER = 2;
+const OWNER_WORKER = 1;
+const OWNER_STARTER = 2;
 const PENDING = 0;
 const DONE = 1;
 const FAILED = 2;
@@ -58,6 +63,11 @@ export interface EdgeSectionJob {
 	waitSync(ms: number): void;
 	/** The same without blocking the event loop. */
 	wait(ms: number): Promise<void>;
+	/**
+	 * Takes the arrays for the calling thread if the worker has not begun writing them (then stops the
+	 * worker): true if they are now the caller's to fill.
+	 */
+	claimArrays(): boolean;
 	/** The worker's result, or null when it failed (whatever the reason) or is not done. */
 	result(): EdgeSectionResult | null;
 	/** Ends the worker if still running. */
@@ -72,7 +82,7 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 		header,
 		searchFrom,
 		totalBytes,
-		control: new SharedArrayBuffer(2 * 4),
+		control: new SharedArrayBuffer(3 * 4),
 		numbers: new SharedArrayBuffer(4 * 8),
 		edgesDone: new SharedArrayBuffer(4),
 		edgeType: new SharedArrayBuffer(count),
@@ -138,6 +148,11 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 			if (dead && status() === PENDING) gaveUp = true;
 			checkHeartbeat();
 		},
+		claimArrays() {
+			if (Atomics.compareExchange(control, OWNER, 0, OWNER_STARTER) !== 0) return false;
+			this.stop();
+			return true;
+		},
 		result() {
 			if (status() !== DONE) return null;
 			return {start: numbers[START]!, end: numbers[END]!, count: numbers[COUNT]!};
@@ -187,6 +202,8 @@ function runEdgeSectionWorker(data: EdgeWorkerData): void {
 		const start = findEdgeSection(fd, data.searchFrom, data.totalBytes, buffer, () => Atomics.add(control, HEARTBEAT, 1));
 		if (start < 0) {
 			message = 'no edges array where expected';
+		} else if (Atomics.compareExchange(control, OWNER, 0, OWNER_WORKER) !== 0) {
+			message = 'the starting thread took the edges over';
 		} else {
 			const arrays = {edgeType: new Uint8Array(data.edgeType), edgeName: new Uint32Array(data.edgeName), edgeTo: new Uint32Array(data.edgeTo)};
 			const edgesDone = new Uint32Array(data.edgesDone);

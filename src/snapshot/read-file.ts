@@ -202,11 +202,13 @@ function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions, how: 
 		// Whatever does not need the edges, then the edges' string names as they come: while waiting.
 		parser.prepareEnd();
 		const takeOver = how.takeOver ?? 'auto';
-		if (takeOver === 'always' || (takeOver === 'auto' && job.running() && job.edgesDone() === 0 && job.bytesDone() === 0)) {
-			// The edge thread has not even begun (a busy machine can take longer to start a thread than
-			// to parse a small file's nodes): this thread does the edges itself instead of waiting.
+		// The edge thread has not even begun (a busy machine can take longer to start a thread than to
+		// parse a small file's nodes): this thread does the edges itself, into the same arrays.
+		const claimed = takeOver !== 'never' && job.claimArrays();
+		if (claimed || takeOver === 'always') {
 			job.stop();
-			const edges = yield* parseEdgesHere(file, parser.parsedHeader!, edgesStart, options, bytes => {
+			const arrays = claimed ? job.arrays : freshEdgeArrays(parser.parsedHeader!.edge_count);
+			const edges = yield* parseEdgesHere(file, parser.parsedHeader!, edgesStart, arrays, options, bytes => {
 				edgeBytesHere = bytes;
 				progress();
 			});
@@ -245,11 +247,10 @@ function* parseEdgesHere(
 	file: SnapshotFile,
 	header: SnapshotHeader,
 	start: number,
+	arrays: Omit<ExternalEdges, 'count'>,
 	options: ParseFileOptions,
 	onChunk: (bytes: number) => void,
 ): Generator<Pause, ExternalEdges & {end: number}, void> {
-	const count = header.edge_count;
-	const arrays = {edgeType: new Uint8Array(count), edgeName: new Uint32Array(count), edgeTo: new Uint32Array(count)};
 	const parser = SnapshotParser.forEdgeSection(header, arrays, start);
 	let position = start;
 	for (;;) {
@@ -262,6 +263,10 @@ function* parseEdgesHere(
 		onChunk(position - start);
 		yield 'chunk';
 	}
+}
+
+function freshEdgeArrays(count: number): Omit<ExternalEdges, 'count'> {
+	return {edgeType: new Uint8Array(count), edgeName: new Uint32Array(count), edgeTo: new Uint32Array(count)};
 }
 
 /** Starts the edge thread, or null when the header rules this file out of the two-thread parse. */
