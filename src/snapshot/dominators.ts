@@ -25,7 +25,7 @@
 import type {HeapGraph, SizeArray} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 import {WeakMapEdges} from './weakmap-edges.js';
-import {ScratchArrays} from './scratch.js';
+import {ScratchArrays, releasableBuffer, releaseBuffer} from './scratch.js';
 
 export interface DominatorTree {
 	/** immediate dominator per node ordinal (the root dominates itself) */
@@ -205,7 +205,7 @@ function dominate(
 	firstPred[n] = predCount;
 	// Int32: the first-entry mark makes an entry negative (numbers stay below 2^31), and negative
 	// small integers cost V8 nothing where 2^31 and above would be heap numbers in unoptimized code.
-	let preds = new Int32Array(predCount);
+	let preds = new Int32Array(releasableBuffer(predCount * 4));
 	for (let v = n - 1; v >= 0; v--) {
 		const from = preOf[v]!;
 		for (let e = firstEdge[v + 1]! - 1, first = firstEdge[v]!; e >= first; e--) {
@@ -274,6 +274,7 @@ function dominate(
 		best[w] = s;
 		// w is linked to its parent now (ancestor[w] already is the parent, and w >= done from here on).
 	}
+	releaseBuffer(preds.buffer); // rather than wait for the GC: the idoms and sizes allocate next
 	preds = new Int32Array(0);
 	scratch.give(ancestor, best);
 

@@ -28,3 +28,21 @@ export class ScratchArrays {
 		this.free = [];
 	}
 }
+
+type Resizable = ArrayBuffer & {resize(byteLength: number): void; readonly resizable: boolean};
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: {maxByteLength: number}) => Resizable;
+
+/**
+ * Memory that can be given back to the system at once with releaseBuffer(), not only when the GC
+ * gets round to it (a resizable ArrayBuffer, shrunk to 0; Node 20+). Access through it is somewhat
+ * slower (V8 checks its length), so it suits big temporaries read once or twice, not hot arrays.
+ */
+export function releasableBuffer(byteLength: number): ArrayBuffer {
+	const buffer = new ResizableArrayBuffer(byteLength, {maxByteLength: byteLength});
+	return buffer.resizable ? buffer : new ArrayBuffer(byteLength);
+}
+
+export function releaseBuffer(buffer: ArrayBufferLike): void {
+	const resizable = buffer as Partial<Resizable>;
+	if (resizable.resizable === true) resizable.resize!(0);
+}
