@@ -59,51 +59,53 @@ export function computeEssentialEdges(
 	const domTreesName = graph.strings.indexOf('(Document DOM trees)');
 
 	// Page-owned nodes: everything reachable over non-weak edges from the root's shortcut children.
-	// Both from scratch (n + 1 slots: the size the dominator phases take next), the bytes too.
-	const pageWords = scratch.take(nodeCount + 1);
-	const page = new Uint8Array(pageWords.buffer, pageWords.byteOffset, nodeCount).fill(0);
+	// One bit per node (stays in cache for the random lookups below); the stack from scratch (n + 1
+	// slots: the size the dominator phases take next).
+	const weak = et.weak;
+	const shortcut = et.shortcut;
+	const page = new Uint8Array((nodeCount + 7) >>> 3);
 	const stack = scratch.take(nodeCount + 1);
 	let top = 0;
 	for (let e = firstEdge[ROOT_ORDINAL]!, end = firstEdge[ROOT_ORDINAL + 1]!; e < end; e++) {
 		const to = edgeTo[e]!;
 		const type = edgeType[e]!;
 		const isDomTrees = type === et.element && graph.nodeType[to] === synthetic && graph.nodeName[to] === domTreesName && domTreesName >= 0;
-		if (type !== et.shortcut && !isDomTrees) continue;
-		if (page[to]) continue;
-		page[to] = 1;
+		if (type !== shortcut && !isDomTrees) continue;
+		if (((page[to >>> 3]! >>> (to & 7)) & 1) === 1) continue;
+		page[to >>> 3]! |= 1 << (to & 7);
 		stack[top++] = to;
 	}
 	while (top > 0) {
 		const n = stack[--top]!;
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
 			const to = edgeTo[e]!;
-			if (page[to] || edgeType[e] === et.weak) continue;
-			page[to] = 1;
+			if (((page[to >>> 3]! >>> (to & 7)) & 1) === 1 || edgeType[e] === weak) continue;
+			page[to >>> 3]! |= 1 << (to & 7);
 			stack[top++] = to;
 		}
 	}
 	scratch.give(stack);
 
+	const internal = et.internal;
 	const bits = new Uint8Array((edgeCount + 7) >>> 3);
 	for (let n = 0; n < nodeCount; n++) {
-		const pageOwned = page[n]!;
+		const pageOwned = ((page[n >>> 3]! >>> (n & 7)) & 1) === 1;
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
 			const type = edgeType[e]!;
-			if (type === et.weak) continue;
+			if (type === weak) continue;
 			const to = edgeTo[e]!;
 			if (to === n) continue;
 			if (n !== ROOT_ORDINAL) {
-				if (type === et.shortcut) continue;
-				if (page[to] && !pageOwned) continue;
+				if (type === shortcut) continue;
+				if (!pageOwned && ((page[to >>> 3]! >>> (to & 7)) & 1) === 1) continue;
 			}
-			if (type === et.internal) {
+			if (type === internal) {
 				const pair = weakMaps.pairOf(edgeName[e]!);
 				if (pair >= 0 && weakMaps.tableIdOfPair[pair] === nodeId[n]) continue;
 			}
 			bits[e >>> 3]! |= 1 << (e & 7);
 		}
 	}
-	scratch.give(pageWords);
 	return bits;
 }
 
