@@ -18,16 +18,21 @@ import {describeError, messageOf} from './errors.js';
 export async function runTui(options: Options): Promise<number> {
 	const appOutput: string[] = [];
 	process.stderr.write('heaptop: attaching…\n');
+	// Notes about the process's threads go to the status bar; the store exists only after attach.
+	let store: Store | null = null;
+	const earlyNotices: string[] = [];
 	const target = await attachTarget(options.target!, {
 		allowRemote: options.allowRemote,
 		worker: options.worker,
 		// the watched app's own output and our diagnostics must not tear the frame: keep the last lines
 		log: line => remember(appOutput, line),
+		notice: text => (store ? store.dispatch({type: 'notice', level: 'info', text}) : earlyNotices.push(text)),
 	});
 
-	const store = createStore(initialState({
+	store = createStore(initialState({
 		viewport: {columns: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24},
 	}));
+	for (const text of earlyNotices) store.dispatch({type: 'notice', level: 'info', text});
 	const retainersCache = new Map<string, ClassRetainers>();
 	const session = new LiveSession(target, liveSessionOptions(options, {explainTop: 3, maxSamples: 3600}), event => applyEvent(store, event, retainersCache));
 

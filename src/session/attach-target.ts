@@ -14,7 +14,10 @@ export function toTargetSpec(choice: TargetChoice): TargetSpec {
 }
 
 /** `worker`: --worker, a worker thread of the target to watch instead of its main thread. */
-export function attachTarget(choice: TargetChoice, options: {allowRemote: boolean; worker?: string | null; log?: (line: string) => void}): Promise<InspectorTarget> {
+export function attachTarget(
+	choice: TargetChoice,
+	options: {allowRemote: boolean; worker?: string | null; log?: (line: string) => void; notice?: (line: string) => void},
+): Promise<InspectorTarget> {
 	const {worker, ...rest} = options;
 	return attach(toTargetSpec(choice), worker == null ? rest : {...rest, worker});
 }

@@ -20,6 +20,11 @@ export interface AttachOptions {
 	allowRemote?: boolean;
 	/** heaptop's own diagnostics, one line each (never printed over the TUI by this layer) */
 	log?: (line: string) => void;
+	/**
+	 * one-line notes for the user about the process's threads (which worker is watched; that the
+	 * process has workers); defaults to `log`. The live view shows them in its status bar.
+	 */
+	notice?: (line: string) => void;
 	/** a started app's own stdout/stderr lines; defaults to `log` */
 	output?: (line: string, stream: 'stdout' | 'stderr') => void;
 	/** inject the GC probe (default true) */
@@ -43,8 +48,9 @@ const SPAWNED_WORKER_WAIT_MS = 10_000;
 
 /** What connectCdpTarget needs to know about threads: which worker, or whether to mention them. */
 function threadOptions(options: AttachOptions, spawned: boolean) {
-	if (options.worker === undefined) return {announceWorkers: true};
-	return {worker: {query: options.worker, waitMs: options.workerWaitMs ?? (spawned ? SPAWNED_WORKER_WAIT_MS : WORKER_WAIT_MS)}};
+	const notice = options.notice ?? options.log;
+	if (options.worker === undefined) return {announceWorkers: true, notice};
+	return {worker: {query: options.worker, waitMs: options.workerWaitMs ?? (spawned ? SPAWNED_WORKER_WAIT_MS : WORKER_WAIT_MS)}, notice};
 }
 
 const DEFAULT_INSPECTOR_PORT = 9229;

@@ -50,8 +50,10 @@ export interface CdpConnectOptions {
 	log?: (line: string) => void;
 	/** watch this worker thread instead of the main thread (`--worker`) */
 	worker?: WorkerChoice;
-	/** watching the main thread: say once (through `log`) when the process has worker threads */
+	/** watching the main thread: say once when the process has worker threads */
 	announceWorkers?: boolean;
+	/** what the user should see about the threads (shown in the live view); defaults to `log` */
+	notice?: (line: string) => void;
 }
 
 /**
@@ -131,10 +133,11 @@ export async function connectCdpTarget(options: CdpConnectOptions): Promise<CdpT
 		}
 		throw error;
 	}
+	const tell = options.notice ?? options.log;
 	if (tunnel) {
-		options.log?.(`watching worker thread ${describeWorker(tunnel.worker)} of pid ${target.info.pid ?? '?'}: heap, GC, snapshots and allocations are the worker's own; RSS is the whole process's`);
-	} else if (options.announceWorkers && target.info.isNode && options.log) {
-		announceWorkers(client, options.log);
+		tell?.(`watching worker thread ${describeWorker(tunnel.worker)} of pid ${target.info.pid ?? '?'} (its own heap; RSS is the whole process's)`);
+	} else if (options.announceWorkers && target.info.isNode && tell) {
+		announceWorkers(client, tell);
 	}
 	return target;
 }

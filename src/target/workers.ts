@@ -9,7 +9,7 @@
 import {AttachError} from './errors.js';
 import type {CriClient} from './cdp-target.js';
 import type {WorkerThread} from './worker-tunnel.js';
-import {workerName} from './worker-tunnel.js';
+import {describeWorker, workerName} from './worker-tunnel.js';
 
 export type WorkerMatch =
 	| {kind: 'one'; worker: WorkerThread}
@@ -28,9 +28,9 @@ export function matchWorker(workers: readonly WorkerThread[], query: string): Wo
 	return pick(workers.filter(w => w.title.includes(query)));
 }
 
-/** `1 "[worker 1] leaky-worker", 2 "[worker 2] pool"` — for one-line messages. */
+/** `1 (leaky-worker), 2 (pool), 3` — for one-line messages. */
 export function listWorkers(workers: readonly WorkerThread[], max = 8): string {
-	const shown = workers.slice(0, max).map(w => `${w.workerId} ${JSON.stringify(w.title)}`);
+	const shown = workers.slice(0, max).map(describeWorker);
 	if (workers.length > max) shown.push(`… and ${workers.length - max} more`);
 	return shown.join(', ');
 }
@@ -134,8 +134,8 @@ export function announceWorkers(client: CriClient, log: (line: string) => void, 
 		done = true;
 		client.removeListener('NodeWorker.attachedToWorker', onAttached);
 		const workers = [...seen.values()].sort((a, b) => Number(a.workerId) - Number(b.workerId));
-		const what = workers.length === 1 ? 'a worker thread' : `${workers.length} worker threads`;
-		log(`this process has ${what} (${listWorkers(workers)}); heaptop watches its main thread — to watch a worker, attach again with --worker ID`);
+		const what = workers.length === 1 ? '1 worker thread' : `${workers.length} worker threads`;
+		log(`this process has ${what}: ${listWorkers(workers)}; heaptop watches the main thread — --worker ID watches a worker`);
 		void client.send('NodeWorker.disable', {}).catch(() => {});
 	};
 	const onAttached = (params: unknown) => {

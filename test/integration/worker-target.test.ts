@@ -66,7 +66,7 @@ test('without --worker: the main thread is watched, and the worker is named once
 		assert.ok(await eventually(() => lines.some(l => /worker thread/.test(l)), 3000), `log: ${JSON.stringify(lines)}`);
 		const notices = lines.filter(l => /worker thread/.test(l));
 		assert.equal(notices.length, 1, JSON.stringify(lines));
-		assert.match(notices[0]!, /a worker thread \(1 "\[worker 1\] leaky-worker"\).*--worker ID/);
+		assert.equal(notices[0], 'this process has 1 worker thread: 1 (leaky-worker); heaptop watches the main thread — --worker ID watches a worker');
 		assert.match(main.info.title, /t-worker-leak\.js$/);
 	} finally {
 		await main.close();
@@ -191,9 +191,9 @@ test('--worker that matches nothing, or a process without workers: one-line Atta
 	};
 	await assert.rejects(
 		attach(parseTargetString(app.webSocketUrl!), {worker: 'nosuch', workerWaitMs: 300}),
-		isAttachError('no-worker', /no worker thread matches --worker nosuch; .* has 1: 1 "\[worker 1\] leaky-worker" — pass one of these ids/),
+		isAttachError('no-worker', /no worker thread matches --worker nosuch; .* has 1: 1 \(leaky-worker\) — pass one of these ids/),
 	);
-	await assert.rejects(attach(parseTargetString(app.webSocketUrl!), {worker: '7', workerWaitMs: 300}), isAttachError('no-worker', /1 "\[worker 1\] leaky-worker"/));
+	await assert.rejects(attach(parseTargetString(app.webSocketUrl!), {worker: '7', workerWaitMs: 300}), isAttachError('no-worker', /has 1: 1 \(leaky-worker\)/));
 	await assert.rejects(attach(parseTargetString(lonely.webSocketUrl!), {worker: '1', workerWaitMs: 300}), isAttachError('no-worker', /has no worker threads/));
 	// nothing was left attached: the worker is still clean
 	assert.deepEqual(await workerTracesIn(app.webSocketUrl!, 'leaky-worker'), CLEAN);
@@ -204,7 +204,7 @@ test('CLI: a --worker that matches nothing exits 2 with one line', async () => {
 	assert.equal(result.code, 2, result.stderr);
 	const lines = result.stderr.trim().split('\n');
 	assert.equal(lines.length, 1, result.stderr);
-	assert.match(lines[0]!, /^heaptop: no worker thread matches --worker nosuch; .*1 "\[worker 1\] leaky-worker"/);
+	assert.match(lines[0]!, /^heaptop: no worker thread matches --worker nosuch; .*has 1: 1 \(leaky-worker\)/);
 });
 
 test('CLI: check --json --worker leaky-worker -- node fixture names the worker\'s leaking class', async () => {
