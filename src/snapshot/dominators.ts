@@ -176,7 +176,10 @@ function dominate(
 	const ancestor = scratch.take(slots);
 	let cursor = scratch.take(slots);
 	const rootChild = new Uint8Array((n + 7) >>> 3); // bit by preorder number: hangs off the root (virtual edge)
-	preorder(graph, essential, true, vertex, ancestor, cursor, rootChild);
+	// The DFS tree's edges and its other starts (virtual root children), to walk it again at the end.
+	const treeEdges = new Uint8Array(essential.length);
+	const starts: number[] = [];
+	preorder(graph, essential, treeEdges, starts, vertex, ancestor, cursor, rootChild);
 	let preOf = cursor; // ordinal → preorder number
 	for (let no = 0; no < n; no++) preOf[vertex[no]!] = no;
 	cursor = new Uint32Array(0);
@@ -280,14 +283,14 @@ function dominate(
 	preds = new Int32Array(0);
 	scratch.give(ancestor, best);
 
-	// --- idoms: the same DFS again (same edges, same order: same numbers) for the parents and the
-	// preorder → ordinal map; then, in preorder (a node's dominators come before it), each parent
+	// --- idoms: the DFS tree walked again (same edges, same order: same numbers) for the parents and
+	// the preorder → ordinal map; then, in preorder (a node's dominators come before it), each parent
 	// array entry becomes the idom.
 	vertex = scratch.take(slots);
 	const idom = scratch.take(slots);
 	{
 		const cursorAgain = scratch.take(slots);
-		preorder(graph, essentialEdges, false, vertex, idom, cursorAgain, null);
+		walkTree(graph, treeEdges, starts, vertex, idom, cursorAgain);
 		scratch.give(cursorAgain);
 	}
 	idom[0] = 0;
@@ -338,21 +341,22 @@ const FIRST_PRED = 0x80000000;
  * not reach everything) from the virtual root children: nodes with no essential retainer (what they
  * reach is dominated as usual), then what is left (unreachable cycles), all of it directly under the
  * root. Those last ones are still walked depth-first so that the DFS tree stays a DFS tree of the
- * graph (Lengauer–Tarjan relies on it), but every node found there is a root child.
+ * graph (Semi-NCA relies on it), but every node found there is a root child.
  *
- * Fills vertex (number → ordinal), parent (number → DFS parent's number) and, when given, rootChild
- * (one bit per number: 1 for virtual root children); `cursor` is the DFS's own (one edge cursor per number: the
- * stack is the chain of parents). With clearTreeEdges, the bits of the tree edges are cleared in
- * `essential`. Deterministic: the same graph and bits always give the same numbers.
+ * Fills vertex (number → ordinal), parent (number → DFS parent's number) and rootChild (one bit per
+ * number: 1 for virtual root children); `cursor` is the DFS's own (one edge cursor per number: the
+ * stack is the chain of parents). The tree edges' bits are cleared in `essential` and set in
+ * `treeEdges`; the ordinals the DFS restarted from after the root go to `starts` (see walkTree).
  */
 function preorder(
 	graph: HeapGraph,
 	essential: Uint8Array,
-	clearTreeEdges: boolean,
+	treeEdges: Uint8Array,
+	starts: number[],
 	vertex: Uint32Array,
 	parent: Uint32Array,
 	cursor: Uint32Array,
-	rootChild: Uint8Array | null,
+	rootChild: Uint8Array,
 ): void {
 	const {nodeCount: n, edgeCount, firstEdge, edgeTo} = graph;
 	const visited = new Uint8Array((n + 7) >>> 3); // by ordinal (a bit array stays in cache)
@@ -362,7 +366,7 @@ function preorder(
 		visited[start >>> 3]! |= 1 << (start & 7);
 		vertex[first] = start;
 		parent[first] = 0;
-		if (startVirtual && rootChild) rootChild[first >>> 3]! |= 1 << (first & 7);
+		if (startVirtual) rootChild[first >>> 3]! |= 1 << (first & 7);
 		cursor[first] = firstEdge[start]!;
 		let v = first;
 		for (;;) {
@@ -380,12 +384,13 @@ function preorder(
 				continue;
 			}
 			cursor[v] = e + 1;
-			if (clearTreeEdges) essential[e >>> 3] &= ~(1 << (e & 7));
+			essential[e >>> 3] &= ~(1 << (e & 7));
+			treeEdges[e >>> 3]! |= 1 << (e & 7);
 			const no = next++;
 			visited[w >>> 3]! |= 1 << (w & 7);
 			vertex[no] = w;
 			parent[no] = v;
-			if (allVirtual && rootChild) rootChild[no >>> 3]! |= 1 << (no & 7);
+			if (allVirtual) rootChild[no >>> 3]! |= 1 << (no & 7);
 			cursor[no] = firstEdge[w]!;
 			v = no;
 		}
@@ -395,8 +400,53 @@ function preorder(
 	// (Tree edges only lead to visited nodes, so clearing their bits does not change who has a retainer.)
 	const hasRetainer = new Uint8Array(n);
 	for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
-	for (let v = 0; v < n; v++) if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 0 && !hasRetainer[v]) dfs(v, true, false);
-	for (let v = 0; v < n; v++) if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 0) dfs(v, true, true);
+	for (let v = 0; v < n; v++) {
+		if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 1 || hasRetainer[v]) continue;
+		starts.push(v);
+		dfs(v, true, false);
+	}
+	for (let v = 0; v < n; v++) {
+		if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 1) continue;
+		starts.push(v);
+		dfs(v, true, true);
+	}
+}
+
+/**
+ * preorder()'s numbering again, from the tree it recorded: a depth-first walk of the tree edges
+ * from the root, then from each later start, children in edge order (which is the order the DFS
+ * took them in). Fills vertex and parent as preorder() did; cheaper than searching again (no
+ * visited test, no look at non-tree edges' targets).
+ */
+function walkTree(graph: HeapGraph, treeEdges: Uint8Array, starts: readonly number[], vertex: Uint32Array, parent: Uint32Array, cursor: Uint32Array): void {
+	const {firstEdge, edgeTo} = graph;
+	let next = 0;
+	const walk = (start: number): void => {
+		const first = next++;
+		vertex[first] = start;
+		parent[first] = 0;
+		cursor[first] = firstEdge[start]!;
+		let v = first;
+		for (;;) {
+			const end = firstEdge[vertex[v]! + 1]!;
+			let e = cursor[v]!;
+			while (e < end && ((treeEdges[e >>> 3]! >>> (e & 7)) & 1) === 0) e++;
+			if (e === end) {
+				if (v === first) return;
+				v = parent[v]!;
+				continue;
+			}
+			cursor[v] = e + 1;
+			const w = edgeTo[e]!;
+			const no = next++;
+			vertex[no] = w;
+			parent[no] = v;
+			cursor[no] = firstEdge[w]!;
+			v = no;
+		}
+	};
+	walk(ROOT_ORDINAL);
+	for (const start of starts) walk(start);
 }
 
 function grown(array: Uint32Array): Uint32Array<ArrayBuffer> {
