@@ -143,9 +143,8 @@ export async function connectCdpTarget(options: CdpConnectOptions): Promise<CdpT
 }
 
 /**
- * --worker: check the process is the one asked for, arrange for its exit to be noticed (the main
- * thread's NodeRuntime notification: the process cannot exit while we are attached, cdp-facts §1.5),
- * then attach to the worker and wrap it in a tunnel.
+ * --worker: check the process is the one asked for, then attach to the worker and wrap it in a
+ * tunnel. (CdpTarget's exit notification then goes to the main thread: see WorkerTunnel.send.)
  */
 async function openWorkerTunnel(client: CriClient, options: CdpConnectOptions, choice: WorkerChoice, address: string): Promise<WorkerTunnel> {
 	const call = (method: string, params: object, what: string) => withTimeout(client.send(method, params), 5000, () => new TimeoutError(what, 5000));
@@ -155,13 +154,6 @@ async function openWorkerTunnel(client: CriClient, options: CdpConnectOptions, c
 		const identity = reply?.result?.value as [number, string, string] | null | undefined;
 		const pid = Array.isArray(identity) && typeof identity[0] === 'number' ? identity[0] : null;
 		if (pid !== options.expectedPid) throw wrongProcess(address, pid, options.expectedPid);
-	}
-	try {
-		await call('NodeRuntime.enable', {}, 'NodeRuntime.enable');
-		await call('NodeRuntime.notifyWhenWaitingForDisconnect', {enabled: true}, 'NodeRuntime.notifyWhenWaitingForDisconnect');
-	} catch (error) {
-		if (error instanceof TimeoutError) throw error;
-		options.log?.(`exit notification unavailable (${(error as Error).message}); a target that ends may wait for heaptop to detach`);
 	}
 	const worker = await attachToWorker(client, choice, address);
 	return new WorkerTunnel(client, worker, {closeInspectorOnClose: options.closeInspectorOnClose, log: options.log});

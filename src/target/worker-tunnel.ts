@@ -68,14 +68,18 @@ export class WorkerTunnel implements CriClient {
 				void parent.send('NodeWorker.detach', {sessionId: params.sessionId}).catch(() => {});
 			}
 		});
-		// The whole process wants to exit and waits for debuggers to leave (cdp-facts §1.5): the
-		// main thread's notification concerns the worker's target too.
+		// The whole process wants to exit and waits for debuggers to leave (cdp-facts §1.5): the main
+		// thread's notification (NodeRuntime goes to the main thread, see send) concerns us too.
 		this.listen('NodeRuntime.waitingForDisconnect', () => this.events.emit('NodeRuntime.waitingForDisconnect', {}));
 		this.listen('disconnect', () => this.lose('the inspector connection was closed', 'parent-gone'));
 	}
 
 	send(method: string, params: object = {}): Promise<any> {
 		if (this.gone !== null) return Promise.reject(new Error(`${GONE} (${this.gone})`));
+		// NodeRuntime is about the process, and the main thread answers for it. Asked of a worker, exit
+		// notification makes the worker wait for us while it is being terminated, and the main thread,
+		// on its way out, waits for the worker: the process hangs (measured on Node 20).
+		if (method.startsWith('NodeRuntime.')) return this.parent.send(method, params);
 		const id = this.nextId++;
 		return new Promise((resolve, reject) => {
 			this.pending.set(id, {resolve, reject});
@@ -129,8 +133,8 @@ export class WorkerTunnel implements CriClient {
 		}
 		if (typeof message.method !== 'string') return;
 		if (message.method === 'NodeRuntime.waitingForDisconnect') {
-			// The *worker* has finished (process.exit in the worker, or its loop ran dry) and waits for us
-			// to leave; the process itself runs on. Leave, and say the worker ended.
+			// Only if someone else asked this worker for exit notification: the *worker* has finished and
+			// waits for us to leave; the process itself runs on. Leave, and say the worker ended.
 			this.lose(`worker thread ${describeWorker(this.worker)} exited`, 'detach');
 			return;
 		}

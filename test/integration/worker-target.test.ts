@@ -180,6 +180,18 @@ test('the watched worker exits: the target ends with that reason, the process ru
 	assert.equal(other.child.exitCode, null);
 });
 
+test('the process ends by itself while its worker is watched: heaptop lets go, the process exits', async t => {
+	// Asked of a worker, exit notification would deadlock here (the worker waits for heaptop, the
+	// exiting main thread waits for the worker): heaptop must ask the main thread only.
+	const ending = await spawnTarget(t, FIXTURE, {args: ['end-soon']});
+	const worker = await attach(parseTargetString(ending.webSocketUrl!), {worker: 'leaky-worker'});
+	const ended = new Promise<TargetEndReason>(resolve => worker.onEnd(resolve));
+	const exit = await Promise.race([ending.exited, new Promise<null>(resolve => setTimeout(() => resolve(null), 8000))]);
+	assert.deepEqual(exit, {code: 0, signal: null}, 'the process exited by itself');
+	assert.equal((await ended).kind, 'exited');
+	await worker.close();
+});
+
 test('--worker that matches nothing, or a process without workers: one-line AttachError listing the workers', async t => {
 	const lonely = await spawnTarget(t, 't-idle.js');
 	const isAttachError = (reason: AttachError['reason'], message: RegExp) => (e: unknown) => {
