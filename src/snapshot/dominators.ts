@@ -113,8 +113,6 @@ export function isEssential(bits: Uint8Array, edge: number): boolean {
 	return ((bits[edge >>> 3]! >>> (edge & 7)) & 1) === 1;
 }
 
-const NONE = 0xffffffff;
-
 /** Retained sizes without the tree itself (what the analysis keeps: one node-sized array less). */
 export interface RetainedSizes {
 	/** as DominatorTree.retainedSize */
@@ -158,7 +156,7 @@ function dominate(
 	scratch: ScratchArrays,
 	keepDominator: boolean,
 ): {dominator?: Uint32Array; retainedSize: SizeArray; classRetained?: Float64Array} {
-	const {nodeCount: n, edgeCount, firstEdge, edgeTo} = graph;
+	const {nodeCount: n, firstEdge, edgeTo} = graph;
 	// A copy, because the DFS clears the bits of the tree edges it takes and the predecessor count
 	// clears those of edges that cannot lower a semidominator (so the fill pass just reads the bits).
 	const essential = essentialEdges.slice();
