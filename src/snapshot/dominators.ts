@@ -35,7 +35,7 @@ export interface DominatorTree {
 	 * Uint32 when the shallow sizes total under 4 GiB (no retained size exceeds the total), else Float64
 	 */
 	readonly retainedSize: SizeArray;
-	/** refinement passes over the graph (always 1: Lengauer–Tarjan needs no iteration; kept for benchmarks) */
+	/** refinement passes over the graph (always 1: Semi-NCA needs no iteration; kept for benchmarks) */
 	readonly passes: number;
 	/** per class key (see computeClassRetainedSizes), when computeDominators was given the class keys */
 	readonly classRetained?: Float64Array;
@@ -161,16 +161,17 @@ function dominate(
 	// clears those of edges that cannot lower a semidominator (so the fill pass just reads the bits).
 	const essential = essentialEdges.slice();
 	// Memory: 3 node-sized Uint32Arrays plus one slot per useful predecessor edge while the
-	// predecessor lists exist, 4 afterwards. The preorder → ordinal map is not among the 3: nothing
-	// reads it between the predecessor lists and the end, so it is dropped after the lists are built
-	// and the (deterministic) DFS run again at the end, which also brings back the DFS parents.
+	// predecessor lists exist (their buffer is given back to the system as soon as they are done
+	// with), 4 afterwards. The preorder → ordinal map is not among the 3: nothing reads it between the
+	// predecessor lists and the end, so it is dropped after the lists are built and the recorded DFS
+	// tree walked again at the end, which also brings back the DFS parents.
 	// Internal arrays are taken with n + 1 slots so that any of them can serve any phase (the
 	// predecessor offsets need n + 1); they are handed from phase to phase, not reallocated.
 	const slots = n + 1;
 
 	// --- DFS preorder over essential edges (numbers: root = 0) ----------------------------------
 	let vertex = scratch.take(slots); // preorder number → ordinal
-	// DFS-tree parent by preorder number; becomes Lengauer–Tarjan's forest links (see below).
+	// DFS-tree parent by preorder number; becomes the semidominator pass's forest links (see below).
 	const ancestor = scratch.take(slots);
 	let cursor = scratch.take(slots);
 	const rootChild = new Uint8Array((n + 7) >>> 3); // bit by preorder number: hangs off the root (virtual edge)
@@ -217,7 +218,7 @@ function dominate(
 		}
 	}
 	// The offsets become one bit per node (has predecessors) and a mark on each list's first entry:
-	// Lengauer–Tarjan reads the lists last to first, so it needs no offsets, and one array less.
+	// the semidominator pass reads the lists last to first, so it needs no offsets, and one array less.
 	const hasPreds = new Uint8Array((n + 7) >>> 3);
 	for (let w = 0; w < n; w++) {
 		const first = firstPred[w]!;
