@@ -11,8 +11,11 @@ import {listInspectorTargets} from './discover.js';
 
 export const INSPECT_FLAG = '--inspect=127.0.0.1:0';
 const BANNER = /Debugger listening on (wss?:\/\/\S+)/;
-/** The inspector's own chatter on the child's stderr; not the app's output. */
-const INSPECTOR_CHATTER = /^(Debugger (listening on|attached\.|ending on)|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Waiting for the debugger to disconnect\.\.\.)/;
+/**
+ * The inspector's own chatter on the child's stderr; not the app's output. The help link differs by
+ * version (Node 20: …/en/docs/inspector; Node 22 and 24: …/learn/getting-started/debugging).
+ */
+const INSPECTOR_CHATTER = /^(Debugger (listening on|attached\.|ending on)|For help, see: https:\/\/nodejs\.org\/\S*(inspector|debugging)\S*$|Waiting for the debugger to disconnect\.\.\.)/;
 
 /**
  * Main scripts of launchers that start the real app as another Node process: with NODE_OPTIONS both
