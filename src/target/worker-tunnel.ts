@@ -16,7 +16,6 @@ import type {CriClient} from './cdp-target.js';
 import {CLOSE_INSPECTOR_SOURCE} from './gc-probe.js';
 import {withTimeout} from './timeout.js';
 
-
 /** A worker thread as `NodeWorker.attachedToWorker` describes it. */
 export interface WorkerThread {
 	/** the tunnel's session id (changes on every attach) */
@@ -39,6 +38,7 @@ type ShutDown = 'detach' | 'worker-gone' | 'parent-gone';
 /** The message text CdpTarget recognises as "the connection is gone" (→ TargetClosedError). */
 const GONE = 'WebSocket connection closed';
 const STEP_MS = 1000;
+const EVENT_NAME = /^[A-Za-z]+\.[A-Za-z]+$/;
 
 export class WorkerTunnel implements CriClient {
 	private readonly events = new EventEmitter();
@@ -131,7 +131,9 @@ export class WorkerTunnel implements CriClient {
 			else call.resolve(message.result ?? {});
 			return;
 		}
-		if (typeof message.method !== 'string') return;
+		// Only "Domain.event" names: an event called 'error' or 'disconnect' from the worker must not
+		// throw in our socket handler or fake the end of the session.
+		if (typeof message.method !== 'string' || !EVENT_NAME.test(message.method)) return;
 		if (message.method === 'NodeRuntime.waitingForDisconnect') {
 			// Only if someone else asked this worker for exit notification: the *worker* has finished and
 			// waits for us to leave; the process itself runs on. Leave, and say the worker ended.
