@@ -20,9 +20,12 @@ import {withTimeout} from './timeout.js';
 export interface WorkerThread {
 	/** the tunnel's session id (changes on every attach) */
 	sessionId: string;
-	/** Node's threadId of the worker, as text ("1", "2", …) */
+	/**
+	 * The inspector's id for the worker ("1", "2", …): the `--worker` id. Usually the thread's
+	 * threadId, but not always: workers of workers are listed too, in the order they attach.
+	 */
 	workerId: string;
-	/** "[worker 1] name" — the name given to `new Worker(…, {name})` */
+	/** "[worker <threadId>] name" — the name given to `new Worker(…, {name})` */
 	title: string;
 	url: string;
 }
@@ -185,8 +188,14 @@ export class WorkerTunnel implements CriClient {
 	}
 }
 
-/** `1 (leaky-worker)`: the id, and the name the app gave the worker when it has one. */
+/**
+ * `1 (leaky-worker)`: the id, and the name the app gave the worker when it has one. When the title's
+ * thread number is not the id (a worker's own worker), the whole title, so neither number misleads:
+ * `1 ([worker 2] resize)`.
+ */
 export function describeWorker(worker: Pick<WorkerThread, 'workerId' | 'title'>): string {
+	const thread = /^\[worker (\d+)\]/.exec(worker.title)?.[1];
+	if (thread !== undefined && thread !== worker.workerId) return `${worker.workerId} (${worker.title})`;
 	const name = workerName(worker);
 	return name ? `${worker.workerId} (${name})` : worker.workerId;
 }

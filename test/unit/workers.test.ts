@@ -28,6 +28,8 @@ test('workers are described by id and name, listed briefly', () => {
 	assert.equal(describeWorker(W[0]!), '1 (resize-pool)');
 	assert.equal(describeWorker(W[3]!), '12');
 	assert.equal(workerName(W[3]!), '');
+	// a worker's own worker: the inspector's id and the thread number differ, so the whole title
+	assert.equal(describeWorker({workerId: '1', title: '[worker 2] depth-2'}), '1 ([worker 2] depth-2)');
 	assert.equal(listWorkers(W), '1 (resize-pool), 2 (resize), 3 (mailer), 12');
 	assert.equal(listWorkers(W, 2), '1 (resize-pool), 2 (resize), … and 2 more');
 });
