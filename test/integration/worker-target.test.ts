@@ -14,7 +14,9 @@ import {parseTargetString} from '../../src/target/target-spec.js';
 import type {InspectorTarget, TargetEndReason} from '../../src/target/target.js';
 import {eventually, evaluateIn, rawSession, spawnTarget, TARGETS_DIR, type SpawnedTarget} from '../helpers/spawn-target.js';
 import {CLEAN, tracesIn, workerTracesIn} from '../helpers/safety-traces.js';
-import {killAllStarted, runHeaptop, type HeaptopResult} from '../helpers/e2e-process.js';
+import {killAllStarted, pollUntil, runHeaptop, signalGroup, startHeaptop, type HeaptopResult, type HeaptopRun} from '../helpers/e2e-process.js';
+import {ROOT} from '../helpers/run-cli.js';
+import {shellQuote, TmuxSession} from '../helpers/tmux.js';
 
 const FIXTURE = 't-worker-leak.js';
 const WORKER_TITLE = '[worker 1] leaky-worker';
@@ -41,21 +43,27 @@ async function snapshotText(target: InspectorTarget): Promise<string> {
 }
 
 let app: SpawnedTarget;
+let checkHeaptop: HeaptopRun | null = null;
 let checkRun: Promise<HeaptopResult>;
 
 before(async () => {
 	// The CLI run takes longest: it watches in the background while the library tests run. Those load
 	// the machine and stretch snapshot pauses (and so the spacing of snapshots): 20 s leave room for
 	// the 3 snapshots a verdict needs.
-	checkRun = runHeaptop(
-		['check', '--json', '--worker', 'leaky-worker', '--duration', '20s', '--snapshot-every', '2s', '--max-pause-share', '0.5', '--', 'node', TARGETS_DIR + FIXTURE],
-		{timeoutMs: 60_000},
-	);
+	const run = startHeaptop(['check', '--json', '--worker', 'leaky-worker', '--duration', '20s', '--snapshot-every', '2s', '--max-pause-share', '0.5', '--', 'node', TARGETS_DIR + FIXTURE]);
+	checkHeaptop = run;
+	checkRun = run.exited.then(({code, signal}) => ({code, signal, stdout: run.stdout, stderr: run.stderr}));
 	app = await spawnTarget(null, FIXTURE);
 });
 
 after(async () => {
 	await app?.kill();
+	// A failed or filtered run may leave the check running: SIGTERM lets heaptop stop the app it
+	// started (a SIGKILL would orphan it), then whatever is left goes.
+	if (checkHeaptop) {
+		signalGroup(checkHeaptop.pid, 'SIGTERM');
+		await Promise.race([checkHeaptop.exited, new Promise(resolve => setTimeout(resolve, 15_000))]);
+	}
 	killAllStarted();
 });
 
@@ -233,6 +241,19 @@ test('CLI: check --json --worker leaky-worker -- node fixture names the worker\'
 	assert.equal(report.growing[0]?.name, 'WorkerLeakRecord', diagnostic);
 	assert.ok(!report.growing.some(g => g.name === 'MainThreadOnly'), diagnostic);
 	assert.match(result.stderr, /watching worker thread 1 \(leaky-worker\)/);
+});
+
+test('live view: the header names the worker, the status bar says which thread is watched', async () => {
+	const command = `${shellQuote(process.execPath)} bin/heaptop.js --worker leaky-worker -- node ${shellQuote(TARGETS_DIR + FIXTURE)}`;
+	const tmux = TmuxSession.start({columns: 160, rows: 40, command, cwd: ROOT});
+	try {
+		const shown = (s: string) => /heaptop LIVE .*\[worker 1\] leaky-worker/.test(s) && /watching worker thread 1 \(leaky-worker\)/.test(s);
+		assert.ok(await pollUntil(() => shown(tmux.capture()), 20_000, 200), `screen:\n${tmux.capture()}`);
+		await tmux.keys('q');
+		assert.ok(await pollUntil(() => !tmux.paneAlive() || !/heaptop LIVE/.test(tmux.capture()), 15_000, 200), 'q quits');
+	} finally {
+		tmux.kill();
+	}
 });
 
 /** A major GC inside the worker, through an independent session (cdp-facts §9.4). */
