@@ -62,7 +62,7 @@ after(async () => {
 	// started (a SIGKILL would orphan it), then whatever is left goes.
 	if (checkHeaptop) {
 		signalGroup(checkHeaptop.pid, 'SIGTERM');
-		await Promise.race([checkHeaptop.exited, new Promise(resolve => setTimeout(resolve, 15_000))]);
+		await Promise.race([checkHeaptop.exited, new Promise(resolve => setTimeout(resolve, 15_000).unref())]);
 	}
 	killAllStarted();
 });
