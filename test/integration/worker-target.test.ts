@@ -42,6 +42,8 @@ async function snapshotText(target: InspectorTarget): Promise<string> {
 	return chunks.join('');
 }
 
+const CHECK_ARGS = ['check', '--json', '--worker', 'leaky-worker', '--duration', '20s', '--snapshot-every', '2s', '--max-pause-share', '0.5', '--', 'node', TARGETS_DIR + FIXTURE];
+
 let app: SpawnedTarget;
 let checkHeaptop: HeaptopRun | null = null;
 let checkRun: Promise<HeaptopResult>;
@@ -50,7 +52,7 @@ before(async () => {
 	// The CLI run takes longest: it watches in the background while the library tests run. Those load
 	// the machine and stretch snapshot pauses (and so the spacing of snapshots): 20 s leave room for
 	// the 3 snapshots a verdict needs.
-	const run = startHeaptop(['check', '--json', '--worker', 'leaky-worker', '--duration', '20s', '--snapshot-every', '2s', '--max-pause-share', '0.5', '--', 'node', TARGETS_DIR + FIXTURE]);
+	const run = startHeaptop(CHECK_ARGS);
 	checkHeaptop = run;
 	checkRun = run.exited.then(({code, signal}) => ({code, signal, stdout: run.stdout, stderr: run.stderr}));
 	app = await spawnTarget(null, FIXTURE);
@@ -228,13 +230,22 @@ test('CLI: a --worker that matches nothing exits 2 with one line', async () => {
 });
 
 test('CLI: check --json --worker leaky-worker -- node fixture names the worker\'s leaking class', async () => {
-	const result = await checkRun;
-	let report: {verdict: string; growing: Array<{name: string}>; snapshots: unknown[]; notes?: string[]};
-	try {
-		report = JSON.parse(result.stdout);
-	} catch {
-		assert.fail(`no JSON report (exit ${result.code}): ${result.stderr}`);
+	type Report = {verdict: string; growing: Array<{name: string}>; snapshots: unknown[]; notes?: string[]};
+	const parse = (r: HeaptopResult): Report | null => {
+		try {
+			return JSON.parse(r.stdout) as Report;
+		} catch {
+			return null;
+		}
+	};
+	let result = await checkRun;
+	// A loaded machine stretches snapshot pauses and so their spacing: too few to judge, once more.
+	if ((parse(result)?.snapshots.length ?? 0) < 3) {
+		console.log(`# the check run had under 3 snapshots; repeated (stderr: ${result.stderr.slice(-300)})`);
+		result = await runHeaptop(CHECK_ARGS, {timeoutMs: 60_000});
 	}
+	const report = parse(result);
+	assert.ok(report, `no JSON report (exit ${result.code}): ${result.stderr}`);
 	const diagnostic = `exit ${result.code}, ${report.snapshots.length} snapshots, growing ${report.growing.map(g => g.name).join(', ')}, notes ${JSON.stringify(report.notes)}; stderr ${result.stderr}`;
 	assert.equal(result.code, 1, diagnostic);
 	assert.equal(report.verdict, 'leak', diagnostic);
