@@ -155,7 +155,14 @@ async function openWorkerTunnel(client: CriClient, options: CdpConnectOptions, c
 		const pid = Array.isArray(identity) && typeof identity[0] === 'number' ? identity[0] : null;
 		if (pid !== options.expectedPid) throw wrongProcess(address, pid, options.expectedPid);
 	}
-	const worker = await attachToWorker(client, choice, address);
+	let worker;
+	try {
+		worker = await attachToWorker(client, choice, address);
+	} catch (error) {
+		// No such worker (a typo): the inspector heaptop opened for it (--pid) is closed again all the same.
+		if (options.closeInspectorOnClose) await call('Runtime.evaluate', {expression: CLOSE_INSPECTOR_SOURCE, returnByValue: true, silent: true, includeCommandLineAPI: true}, 'closing the inspector').catch(() => {});
+		throw error;
+	}
 	return new WorkerTunnel(client, worker, {closeInspectorOnClose: options.closeInspectorOnClose, log: options.log});
 }
 

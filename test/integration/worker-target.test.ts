@@ -169,6 +169,9 @@ test('--pid with --worker: the inspector heaptop opened is closed again through 
 	assert.ok(await findInspectorOfPid(other.pid), 'open while attached');
 	await worker.close();
 	assert.ok(await eventually(async () => (await findInspectorOfPid(other.pid)) === null, 3000), 'the inspector is closed');
+	// a --worker that matches nothing closes it as well
+	await assert.rejects(attach({kind: 'pid', pid: other.pid}, {worker: 'nosuch', workerWaitMs: 300}), (e: unknown) => e instanceof AttachError && e.reason === 'no-worker');
+	assert.ok(await eventually(async () => (await findInspectorOfPid(other.pid)) === null, 3000), 'the inspector is closed after the error too');
 	assert.equal(other.child.exitCode, null);
 	assert.ok(!other.stdout.some(l => /worker exited/.test(l)));
 });
