@@ -35,7 +35,7 @@ export interface AttachOptions {
 	spawnTimeoutMs?: number;
 	/**
 	 * --worker: watch this worker thread (its id, or its name / part of its title) instead of the
-	 * main thread. Without it, a process with worker threads gets one `log` line naming them.
+	 * main thread. Without it, a process with worker threads gets one `notice` naming them.
 	 */
 	worker?: string;
 	/** --worker: how long to wait for the worker to start (default 1.5 s; 10 s for a started command) */
