@@ -87,7 +87,8 @@ export class EngineClient {
 		return new EngineClient(onMessage => inProcessPort(EngineHost, onMessage));
 	}
 
-	private worker: EnginePort | null = null;
+	/** the engine: a worker thread, or this thread (inProcess) */
+	private port: EnginePort | null = null;
 	private nextId = 1;
 	private readonly jobs = new Map<number, PendingJob>();
 	private readonly queries = new Map<number, {resolve: (r: QueryResult | {kind: 'done'}) => void; reject: (e: Error) => void}>();
@@ -96,33 +97,33 @@ export class EngineClient {
 	/** @param startPort overrides the default engine worker thread (see EngineClient.inProcess) */
 	constructor(private readonly startPort?: (onMessage: (message: FromWorker) => void) => EnginePort) {}
 
-	private ensureWorker(): EnginePort {
+	private ensurePort(): EnginePort {
 		if (this.closed) throw new EngineError('the snapshot engine was shut down', false);
-		if (this.worker) return this.worker;
-		if (this.startPort) return (this.worker = this.startPort(message => this.onMessage(message)));
+		if (this.port) return this.port;
+		if (this.startPort) return (this.port = this.startPort(message => this.onMessage(message)));
 		const worker = startWorker();
 		// An idle worker must not keep heaptop alive; a busy one must (see updateRef).
 		worker.unref();
 		worker.on('message', (message: FromWorker) => this.onMessage(message));
 		worker.on('error', error => this.failAll(new EngineError(`the snapshot engine crashed: ${error.message}`, false)));
 		worker.on('exit', code => {
-			if (this.worker === worker) this.worker = null;
+			if (this.port === worker) this.port = null;
 			if (!this.closed) this.failAll(new EngineError(`the snapshot engine stopped (exit code ${code})`, false));
 		});
-		this.worker = worker;
+		this.port = worker;
 		return worker;
 	}
 
 	private send(message: ToWorker): void {
-		this.ensureWorker().postMessage(message);
+		this.ensurePort().postMessage(message);
 		this.updateRef();
 	}
 
 	/** Keeps the process alive exactly while some job or query waits for the worker. */
 	private updateRef(): void {
-		if (!this.worker) return;
-		if (this.jobs.size + this.queries.size > 0) this.worker.ref();
-		else this.worker.unref();
+		if (!this.port) return;
+		if (this.jobs.size + this.queries.size > 0) this.port.ref();
+		else this.port.unref();
 	}
 
 	/** Starts a streamed job; feed it with chunk() and finish with end(). */
@@ -145,7 +146,7 @@ export class EngineClient {
 		const pending = this.jobs.get(job);
 		if (!pending) return;
 		this.jobs.delete(job);
-		if (this.worker) this.worker.postMessage({type: 'abort', job} satisfies ToWorker);
+		if (this.port) this.port.postMessage({type: 'abort', job} satisfies ToWorker);
 		this.updateRef();
 		pending.reject(reason);
 	}
@@ -225,9 +226,9 @@ export class EngineClient {
 
 	async close(): Promise<void> {
 		this.closed = true;
-		const worker = this.worker;
-		this.worker = null;
+		const port = this.port;
+		this.port = null;
 		this.failAll(new EngineError('the snapshot engine was shut down', false));
-		if (worker) await worker.terminate();
+		if (port) await port.terminate();
 	}
 }
