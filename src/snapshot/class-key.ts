@@ -19,14 +19,14 @@
  * first-seen order (fixed type names, then node names in node order, then shape names); only the
  * partition into keys and the names are meaningful.
  *
- * Cost: one pass over the nodes, one over the locations, and shape naming over plain objects only.
+ * Cost: one pass over the nodes, one over the locations (in file order), and shape naming over plain
+ * objects only.
  * Keeps nodeKey (4 bytes per node); temporaries are per string (a name → class table) and per plain
  * object, none per node.
  */
 import type {HeapGraph} from './graph.js';
-import {typeIds} from './graph.js';
+import {LOCATION_COLUMN, LOCATION_FIELDS, LOCATION_LINE, LOCATION_NODE, LOCATION_SCRIPT, typeIds} from './graph.js';
 import {inferInterfaceNames} from './interface-names.js';
-import {sortedLocations} from './locations.js';
 
 export interface ClassKeys {
 	/** per node ordinal: its class key */
@@ -139,24 +139,26 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 	// Located objects get their own keys (script, line, column, class), as DevTools' classKeyInternal.
 	const classCount = classNames.length;
 	const located = new LocatedKeys(classCount);
-	const locations = sortedLocations(graph);
+	const locations = graph.locations;
 	if (locations && t.object >= 0) {
+		const entries = locations.entries;
 		let lastClass = -1;
 		let lastScript = -1;
 		let lastLine = -1;
 		let lastColumn = -1;
 		let lastKey = 0;
-		// DevTools keeps the last location recorded for a node; locations are sorted by node, so a run of
-		// entries for one node ends with the one that counts.
-		const count = locations.node.length;
-		for (let i = 0; i < count; i++) {
-			const n = locations.node[i]!;
-			if (i + 1 < count && locations.node[i + 1] === n) continue;
+		// DevTools keeps the last location recorded for a node: walking the file's order backwards, the
+		// first entry seen for a node is the one that counts, and a node already given a located key
+		// (keys from classCount up) is passed over.
+		for (let i = locations.count - 1; i >= 0; i--) {
+			const at = i * LOCATION_FIELDS;
+			const n = entries[at + LOCATION_NODE]!;
 			if (n >= nodeCount || nodeType[n] !== t.object) continue;
 			const c = nodeKey[n]!;
-			const script = locations.scriptId[i]!;
-			const line = locations.line[i]!;
-			const column = locations.column[i]!;
+			if (c >= classCount) continue;
+			const script = entries[at + LOCATION_SCRIPT]!;
+			const line = entries[at + LOCATION_LINE]!;
+			const column = entries[at + LOCATION_COLUMN]!;
 			// Instances of one class mostly share one location: skip the lookup when it repeats.
 			if (c === lastClass && script === lastScript && line === lastLine && column === lastColumn) {
 				nodeKey[n] = lastKey;

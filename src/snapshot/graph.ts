@@ -47,13 +47,24 @@ export interface HeapGraph {
 /** Byte sizes per node: Uint32Array when every value fits, else Float64Array (decided per array). */
 export type SizeArray = Uint32Array | Float64Array;
 
+/**
+ * The source locations V8 recorded (for closures, and for objects whose constructor has one), kept in
+ * the file's order: V8 writes them mostly, not strictly, by node, and putting them in node order cost a
+ * parse as much as reading them. A node listed twice: its last entry counts, as in DevTools.
+ * Lookups by node go through locations.ts, which indexes them once, on first use.
+ */
 export interface SourceLocations {
-	/** node ordinals, ascending */
-	readonly node: Uint32Array;
-	readonly scriptId: Uint32Array;
-	readonly line: Uint32Array;
-	readonly column: Uint32Array;
+	readonly count: number;
+	/** LOCATION_FIELDS numbers per location (length count × LOCATION_FIELDS), see LOCATION_NODE… */
+	readonly entries: Uint32Array;
 }
+
+export const LOCATION_FIELDS = 4;
+/** offsets in a location's entries: the node's ordinal, the script id, the 0-based line and column */
+export const LOCATION_NODE = 0;
+export const LOCATION_SCRIPT = 1;
+export const LOCATION_LINE = 2;
+export const LOCATION_COLUMN = 3;
 
 export const ROOT_ORDINAL = 0;
 

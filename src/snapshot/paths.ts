@@ -17,10 +17,10 @@
  */
 import type {CauseHint, ClassRetainers, PathStep, RetainerCluster, SourceLocation} from '../model/types.js';
 import {classNameOf, type ClassKeys} from './class-key.js';
-import type {HeapGraph, SizeArray, SourceLocations} from './graph.js';
-import {edgeNameText, nodeNameText, nodeTypeText, ROOT_ORDINAL, typeIds} from './graph.js';
+import type {HeapGraph, SizeArray} from './graph.js';
+import {edgeNameText, LOCATION_COLUMN, LOCATION_FIELDS, LOCATION_LINE, LOCATION_SCRIPT, nodeNameText, nodeTypeText, ROOT_ORDINAL, typeIds} from './graph.js';
 import {adviceFor, classifyHops, type HopInfo} from './hints.js';
-import {sortedLocations} from './locations.js';
+import {locationEntryOf} from './locations.js';
 import {edgeSource, type RetainersIndex} from './retainers-index.js';
 import {NO_EDGE, type ShortestPathTree} from './traverse.js';
 
@@ -49,7 +49,6 @@ export class PathLabeler {
 	private readonly stringIndexes = new Map<string, number>();
 	private readonly contextName: number;
 	private readonly nativeContextName: number;
-	private readonly locations: SourceLocations | null;
 
 	constructor(
 		readonly graph: HeapGraph,
@@ -62,7 +61,6 @@ export class PathLabeler {
 		this.et = typeIds(graph.edgeTypeNames, ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'] as const);
 		this.contextName = graph.strings.indexOf('system / Context');
 		this.nativeContextName = graph.strings.indexOf('system / NativeContext');
-		this.locations = sortedLocations(graph);
 	}
 
 	/** Raw hops root-side first (the synthetic root itself excluded), or null when unreachable. */
@@ -151,23 +149,13 @@ export class PathLabeler {
 
 	/** Source location of a closure (or constructor of an object), 1-based, when V8 recorded one. */
 	locationOf(node: number): SourceLocation | undefined {
-		const locations = this.locations;
-		if (!locations) return undefined;
-		const nodes = locations.node;
-		let lo = 0;
-		let hi = nodes.length - 1;
-		while (lo <= hi) {
-			const mid = (lo + hi) >>> 1;
-			const value = nodes[mid]!;
-			if (value < node) lo = mid + 1;
-			else if (value > node) hi = mid - 1;
-			else {
-				const url = this.scriptUrl(locations.scriptId[mid]!, node);
-				if (url === null) return undefined;
-				return {url, line: locations.line[mid]! + 1, column: locations.column[mid]! + 1};
-			}
-		}
-		return undefined;
+		const entry = locationEntryOf(this.graph, node);
+		if (entry < 0) return undefined;
+		const at = entry * LOCATION_FIELDS;
+		const entries = this.graph.locations!.entries;
+		const url = this.scriptUrl(entries[at + LOCATION_SCRIPT]!, node);
+		if (url === null) return undefined;
+		return {url, line: entries[at + LOCATION_LINE]! + 1, column: entries[at + LOCATION_COLUMN]! + 1};
 	}
 
 	/** The script's URL, found from the snapshot itself: closure -[shared]-> code -[script_or_debug_info]-> script. */

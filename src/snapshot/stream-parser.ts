@@ -19,7 +19,7 @@
  */
 import {constants as bufferConstants} from 'node:buffer';
 import {SnapshotFormatError} from './errors.js';
-import type {HeapGraph, SourceLocations} from './graph.js';
+import {LOCATION_FIELDS, LOCATION_NODE, type HeapGraph, type SourceLocations} from './graph.js';
 import {readHeader, resolveLayout, type SnapshotHeader, type SnapshotLayout} from './meta.js';
 
 export interface SnapshotParserOptions {
@@ -94,6 +94,8 @@ const MAX_KEY_LENGTH = 256;
 const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 /** Arrays start at this many records when the input size is unknown (CDP streams), then grow ×2. */
 const INITIAL_RECORDS = 1 << 20;
+/** At most this many locations are reserved at once (256 MiB of address space; more grows by doubling). */
+const MAX_RESERVED_LOCATIONS = 1 << 24;
 
 const SECTION_NAMES: Record<number, string> = {
 	[S_HEADER]: 'header', [S_NODES]: 'nodes', [S_EDGES]: 'edges', [S_EDGES_EXTERNAL]: 'edges', [S_LOCATIONS]: 'locations', [S_STRINGS]: 'strings',
@@ -479,7 +481,7 @@ export class SnapshotParser {
 		} else {
 			this.state = S_LOCATIONS;
 			this.row = new Float64Array(5);
-			this.locationData = new Uint32Array(0);
+			this.allocateLocations(this.consumed + i + 1);
 		}
 		return i + 1;
 	}
@@ -567,6 +569,16 @@ export class SnapshotParser {
 		const limit = this.header!.edge_count;
 		const needed = Math.min(limit, this.edgeCount + Math.floor(bytes / (2 * this.layout!.edgeFieldCount)) + 1);
 		if (needed > this.edgeCapacity) this.resizeEdges(Math.min(limit, Math.max(needed, this.edgeCapacity * 2)));
+	}
+
+	/**
+	 * Room for every location the rest of the input could hold, when its size is known: nothing is
+	 * copied as the section grows, and the pages past the last location are never touched (so cost no
+	 * memory). Capped, so that a file that puts its locations first does not reserve twice its size.
+	 */
+	private allocateLocations(offset: number): void {
+		const bound = this.totalBytes === undefined ? 0 : Math.floor(Math.max(0, this.totalBytes - offset) / (2 * this.layout!.locationFieldCount)) + 1;
+		this.locationData = new Uint32Array(4 * Math.min(bound, MAX_RESERVED_LOCATIONS));
 	}
 
 	private reserveLocations(bytes: number): void {
@@ -1366,36 +1378,21 @@ export class SnapshotParser {
 		if (upTo > from) this.edgeNamesChecked = upTo;
 	}
 
+	/** The locations in file order, each object index turned into a node ordinal in place. */
 	private finishLocations(nodeFieldCount: number, nodeCount: number): SourceLocations | null {
 		const count = this.locationCount;
 		if (count === 0) return null;
-		const data = this.locationData;
-		const node = new Uint32Array(count);
-		let sorted = true;
-		for (let k = 0; k < count; k++) {
-			const ordinal = data[k * 4]! / nodeFieldCount;
+		const entries = this.locationData.subarray(0, count * LOCATION_FIELDS);
+		for (let at = 0; at < entries.length; at += LOCATION_FIELDS) {
+			const index = entries[at + LOCATION_NODE]!;
+			const ordinal = index / nodeFieldCount;
 			if (ordinal !== ordinal >>> 0 || ordinal >= nodeCount) {
-				throw new SnapshotFormatError(`location ${k} refers to ${data[k * 4]}, which is not the index of a node`);
+				throw new SnapshotFormatError(`location ${at / LOCATION_FIELDS} refers to ${index}, which is not the index of a node`);
 			}
-			node[k] = ordinal;
-			if (k > 0 && ordinal < node[k - 1]!) sorted = false;
-		}
-		const order = sorted ? identity(count) : stableOrderBy(node);
-		const locations = {
-			node: new Uint32Array(count),
-			scriptId: new Uint32Array(count),
-			line: new Uint32Array(count),
-			column: new Uint32Array(count),
-		};
-		for (let k = 0; k < count; k++) {
-			const from = order[k]!;
-			locations.node[k] = node[from]!;
-			locations.scriptId[k] = data[from * 4 + 1]!;
-			locations.line[k] = data[from * 4 + 2]!;
-			locations.column[k] = data[from * 4 + 3]!;
+			entries[at + LOCATION_NODE] = ordinal;
 		}
 		this.locationData = new Uint32Array(0);
-		return locations;
+		return {count, entries};
 	}
 }
 
@@ -1441,41 +1438,6 @@ function latin1Slice(buf: Buffer, start: number, end: number): string {
 
 function utf8Slice(buf: Buffer, start: number, end: number): string {
 	return nativeUtf8 ? nativeUtf8.call(buf, start, end) : buf.toString('utf8', start, end);
-}
-
-function identity(count: number): Uint32Array {
-	const order = new Uint32Array(count);
-	for (let k = 0; k < count; k++) order[k] = k;
-	return order;
-}
-
-/**
- * The positions of `keys` in ascending key order, ties in input order: an LSD radix sort in two 16-bit
- * passes (V8 writes locations mostly, but not entirely, in node order; a comparator sort was 6 % of a parse).
- */
-function stableOrderBy(keys: Uint32Array): Uint32Array {
-	const count = keys.length;
-	let order: Uint32Array = identity(count);
-	let next: Uint32Array = new Uint32Array(count);
-	const buckets = new Uint32Array(1 << 16);
-	for (const shift of [0, 16]) {
-		buckets.fill(0);
-		for (let k = 0; k < count; k++) buckets[(keys[k]! >>> shift) & 0xffff]!++;
-		let sum = 0;
-		for (let b = 0; b < buckets.length; b++) {
-			const size = buckets[b]!;
-			buckets[b] = sum;
-			sum += size;
-		}
-		for (let k = 0; k < count; k++) {
-			const from = order[k]!;
-			next[buckets[(keys[from]! >>> shift) & 0xffff]!++] = from;
-		}
-		const swap = order;
-		order = next;
-		next = swap;
-	}
-	return order;
 }
 
 function resized<T extends Uint8Array | Uint32Array | Float64Array>(next: T, previous: T, used: number): T {

@@ -13,7 +13,7 @@
  * "<symbol #N>", one N per distinct description, so objects keep their shape names and grouping.
  */
 import {closeSync, openSync, writeSync} from 'node:fs';
-import type {HeapGraph} from './graph.js';
+import {LOCATION_COLUMN, LOCATION_FIELDS, LOCATION_LINE, LOCATION_NODE, LOCATION_SCRIPT, type HeapGraph} from './graph.js';
 
 const NODE_FIELDS = ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'];
 const VALUE_NODE_TYPES = new Set(['string', 'concatenated string', 'sliced string', 'number', 'regexp']);
@@ -52,8 +52,9 @@ export function writeSnapshotFile(graph: HeapGraph, path: string, options: {reda
 		out.write('],\n"trace_function_infos":[],\n"trace_tree":[],\n"samples":[],\n"locations":[');
 		const loc = graph.locations;
 		if (loc) {
-			for (let i = 0; i < loc.node.length; i++) {
-				out.write(`${i ? ',\n' : ''}${loc.node[i]! * nfc},${loc.scriptId[i]},${loc.line[i]},${loc.column[i]}`);
+			const e = loc.entries;
+			for (let i = 0, at = 0; i < loc.count; i++, at += LOCATION_FIELDS) {
+				out.write(`${i ? ',\n' : ''}${e[at + LOCATION_NODE]! * nfc},${e[at + LOCATION_SCRIPT]},${e[at + LOCATION_LINE]},${e[at + LOCATION_COLUMN]}`);
 			}
 		}
 		out.write('],\n"strings":[');

@@ -48,12 +48,8 @@ export function graphFromJson(text: string): HeapGraph {
 	}
 	const loc: number[] = o.locations ?? [];
 	const locCount = loc.length / 4;
-	const locations = locCount === 0 ? null : {
-		node: Uint32Array.from({length: locCount}, (_, i) => loc[i * 4]! / nfc),
-		scriptId: Uint32Array.from({length: locCount}, (_, i) => loc[i * 4 + 1]!),
-		line: Uint32Array.from({length: locCount}, (_, i) => loc[i * 4 + 2]!),
-		column: Uint32Array.from({length: locCount}, (_, i) => loc[i * 4 + 3]!),
-	};
+	// in the file's order, object indexes as node ordinals
+	const locations = locCount === 0 ? null : {count: locCount, entries: Uint32Array.from(loc, (v, i) => (i % 4 === 0 ? v / nfc : v))};
 	return {
 		nodeCount, edgeCount,
 		nodeTypeNames: meta.node_types[nType],

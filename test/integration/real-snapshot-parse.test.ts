@@ -39,7 +39,7 @@ describe('parsing a real heap snapshot', () => {
 	it('equals the JSON.parse reference, array for array', () => {
 		assertSameGraph(graph, referenceGraph(text));
 		assert.ok(graph.nodeCount > PROBES && graph.edgeCount > graph.nodeCount);
-		assert.ok(graph.locations !== null && graph.locations.node.length > 0);
+		assert.ok(graph.locations !== null && graph.locations.count > 0);
 	});
 
 	it(`finds the ${PROBES} HeaptopParseProbe objects`, () => {

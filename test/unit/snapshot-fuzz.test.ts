@@ -38,10 +38,8 @@ function assertConsistent(graph: HeapGraph): void {
 	}
 	const locations = graph.locations;
 	if (locations) {
-		for (let k = 0; k < locations.node.length; k++) {
-			assert.ok(locations.node[k]! < graph.nodeCount);
-			if (k > 0) assert.ok(locations.node[k - 1]! <= locations.node[k]!);
-		}
+		assert.equal(locations.entries.length, 4 * locations.count);
+		for (let k = 0; k < locations.count; k++) assert.ok(locations.entries[4 * k]! < graph.nodeCount);
 	}
 }
 

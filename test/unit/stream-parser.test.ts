@@ -34,8 +34,9 @@ describe('SnapshotParser: equal to JSON.parse at every chunk size', () => {
 		assert.ok(graph.nodeSelfSize instanceof Float64Array, 'a size of 4 GiB or more widens the column');
 		const small = parseChunked(Buffer.from(new SnapshotBuilder().toJson()), 7);
 		assert.ok(small.nodeSelfSize instanceof Uint32Array, 'sizes below 4 GiB are kept in 32 bits');
-		assert.deepEqual(Array.from(graph.locations!.node), [1, 1, 29, 30]); // global twice (file order kept), closure, context
-		assert.deepEqual(Array.from(graph.locations!.scriptId), [3, 4, 12, 12]);
+		// in file order (closure, global, context, global again), object indexes turned into node ordinals
+		assert.equal(graph.locations!.count, 4);
+		assert.deepEqual(Array.from(graph.locations!.entries), [29, 12, 40, 7, 1, 3, 0, 0, 30, 12, 41, 2, 1, 4, 1, 1]);
 		assert.equal(graph.firstEdge[graph.nodeCount], graph.edgeCount);
 	});
 
