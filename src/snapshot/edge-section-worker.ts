@@ -6,18 +6,25 @@
  * synchronous parseSnapshotFile can block on it with Atomics.wait — its event loop is not running.
  * A thread that dies without a word (could not start, out of memory, killed) stops the heartbeat; the
  * waiting side then gives up on it and parses sequentially. This module is also the worker's entry:
- * it runs only when started with the marker below (in the one-file bundle it is part of the CLI file).
+ * it runs only when started with the marker below (in the one-file bundle it is part of the CLI file),
+ * then takes jobs by message, one at a time; a thread whose job ended cleanly is kept for the next.
  */
 import {closeSync, existsSync, openSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {fileURLToPath} from 'node:url';
 import {parentPort, Worker, workerData} from 'node:worker_threads';
 import {findEdgeSection, parseEdgeSection, type EdgeSectionResult} from './edge-section.js';
+import {BackwardPrefault} from './prefault.js';
 import type {ExternalEdges} from './stream-parser.js';
 import type {SnapshotHeader} from './meta.js';
 
-interface EdgeWorkerData {
+/** What marks a thread as an edge worker (it then waits for jobs, one at a time, by message). */
+interface EdgeWorkerMarker {
 	heaptopEdgeSection: true;
+}
+
+/** One job: a file's edges array, into the shared arrays. */
+interface EdgeJobData {
 	path: string;
 	header: SnapshotHeader;
 	/** where to start looking for the `"edges"` key (a lower bound of its offset) */
@@ -50,6 +57,14 @@ const BYTES = 3;
 
 /** A worker with no heartbeat for this long is taken for dead (it beats per MiB, and once on start). */
 const STALL_MS = 15_000;
+/**
+ * While waiting, the starting thread touches the pages of the edge arrays the worker has yet to fill
+ * (prefault.ts), down to this many edges past the worker's last report (it reports per MiB of text:
+ * at most ~175 k edges).
+ */
+const PREFAULT_MARGIN_EDGES = 1 << 18;
+/** The async wait touches pages for at most this long before it gives the event loop a turn. */
+const ASYNC_PREFAULT_MS = 4;
 
 export interface EdgeSectionJob {
 	readonly arrays: Omit<ExternalEdges, 'count'>;
@@ -59,9 +74,12 @@ export interface EdgeSectionJob {
 	edgesDone(): number;
 	/** Still working (not done, not failed, not given up on)? */
 	running(): boolean;
-	/** Blocks until the worker is done, failed or stalled, or `ms` have passed. */
+	/**
+	 * Blocks until the worker is done, failed or stalled, or `ms` have passed; spends the time touching
+	 * the pages the worker will fill next, as long as there are any.
+	 */
 	waitSync(ms: number): void;
-	/** The same without blocking the event loop. */
+	/** The same without blocking the event loop for more than a few ms. */
 	wait(ms: number): Promise<void>;
 	/**
 	 * Takes the arrays for the calling thread if the worker has not begun writing them (then stops the
@@ -74,10 +92,63 @@ export interface EdgeSectionJob {
 	stop(): void;
 }
 
+/**
+ * A started worker with no job: started ahead by prestartEdgeSectionWorker, or kept after a job that
+ * ended cleanly when more files are announced. Starting a thread costs ~70 ms on an idle 2-core
+ * machine and twice that while this thread parses; started early, it is ready when the edges are.
+ * An idle thread holds ~10 MB, so it is kept only for jobs announced to come.
+ */
+let idleWorker: Worker | null = null;
+/** Jobs announced by prestartEdgeSectionWorker and not started yet. */
+let announcedJobs = 0;
+let workersStarted = 0;
+
+/** Edge worker threads started so far in this process (for tests of the reuse). */
+export function edgeWorkersStarted(): number {
+	return workersStarted;
+}
+
+/**
+ * Starts the edge worker now, ahead of the `jobs` parses that will need it (heaptop analyze calls
+ * this as soon as it knows its big files, before it loads the rest of the engine); the worker is then
+ * kept between those jobs. Never throws.
+ */
+export function prestartEdgeSectionWorker(jobs = 1): void {
+	announcedJobs = Math.max(announcedJobs, jobs);
+	if (idleWorker) return;
+	try {
+		keepIdle(startWorker());
+	} catch {
+		// the job will try again, and parse on one thread if it cannot
+	}
+}
+
+function keepIdle(worker: Worker): void {
+	if (idleWorker) {
+		void worker.terminate().catch(() => {});
+		return;
+	}
+	idleWorker = worker;
+	worker.unref();
+	worker.on('error', () => {}); // an idle thread's failure must not crash this one; the slot empties on exit
+	worker.once('exit', () => {
+		if (idleWorker === worker) idleWorker = null;
+	});
+}
+
+function takeWorker(): Worker {
+	announcedJobs = Math.max(0, announcedJobs - 1);
+	const worker = idleWorker;
+	idleWorker = null;
+	if (!worker) return startWorker();
+	worker.removeAllListeners('error');
+	worker.removeAllListeners('exit');
+	return worker;
+}
+
 export function startEdgeSectionJob(path: string, header: SnapshotHeader, searchFrom: number, totalBytes: number): EdgeSectionJob {
 	const count = header.edge_count;
-	const data: EdgeWorkerData = {
-		heaptopEdgeSection: true,
+	const data: EdgeJobData = {
 		path,
 		header,
 		searchFrom,
@@ -93,20 +164,29 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 	const numbers = new Float64Array(data.numbers);
 	const edgesDone = new Uint32Array(data.edgesDone);
 	const arrays = {edgeType: new Uint8Array(data.edgeType), edgeName: new Uint32Array(data.edgeName), edgeTo: new Uint32Array(data.edgeTo)};
+	const prefault = new BackwardPrefault([arrays.edgeTo, arrays.edgeName, arrays.edgeType], count);
+	let prefaulting = true;
+	/** Touches pages until `deadline`; false when there are none left to touch. */
+	const touchPages = (deadline: number): boolean => {
+		if (prefaulting) prefaulting = prefault.run(Atomics.load(edgesDone, 0) + PREFAULT_MARGIN_EDGES, deadline);
+		return prefaulting;
+	};
 	let gaveUp = false;
 	let worker: Worker | null = null;
 	let wake: (() => void) | null = null;
 	let dead = false;
+	const onEvent = () => wake?.();
+	const onExit = () => {
+		dead = true;
+		onEvent();
+	};
 	try {
-		worker = startWorker(data);
+		worker = takeWorker();
 		worker.unref();
-		const onEvent = () => wake?.();
 		worker.on('message', onEvent);
 		worker.on('error', onEvent);
-		worker.on('exit', () => {
-			dead = true;
-			onEvent();
-		});
+		worker.on('exit', onExit);
+		worker.postMessage(data);
 	} catch {
 		gaveUp = true;
 	}
@@ -131,11 +211,16 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 		running: () => status() === PENDING,
 		waitSync(ms) {
 			if (status() !== PENDING) return;
-			Atomics.wait(control, STATUS, PENDING, ms);
+			if (!touchPages(performance.now() + ms)) Atomics.wait(control, STATUS, PENDING, ms);
 			checkHeartbeat();
 		},
 		async wait(ms) {
 			if (status() !== PENDING) return;
+			if (touchPages(performance.now() + Math.min(ms, ASYNC_PREFAULT_MS))) {
+				await new Promise(resolve => setImmediate(resolve));
+				checkHeartbeat();
+				return;
+			}
 			// The status is stored before the message is posted; an exit without one is a dead worker.
 			await new Promise<void>(resolve => {
 				const timer = setTimeout(resolve, ms);
@@ -158,8 +243,19 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 			return {start: numbers[START]!, end: numbers[END]!, count: numbers[COUNT]!};
 		},
 		stop() {
+			const finished = worker;
+			worker = null;
+			if (!finished) return;
+			finished.off('message', onEvent);
+			finished.off('error', onEvent);
+			finished.off('exit', onExit);
+			// A clean end leaves a thread worth keeping when another file is announced; else it is ended.
+			if (status() === DONE && !dead && announcedJobs > 0) {
+				keepIdle(finished);
+				return;
+			}
 			if (status() === PENDING) gaveUp = true;
-			void worker?.terminate().catch(() => {});
+			void finished.terminate().catch(() => {});
 		},
 	};
 }
@@ -174,8 +270,10 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
  * A missing worker file (heaptop re-bundled into someone else's file) throws here, so the caller
  * parses on one thread at once instead of waiting for a worker that never beats.
  */
-function startWorker(workerData: EdgeWorkerData): Worker {
+function startWorker(): Worker {
+	workersStarted++;
 	const self = import.meta.url;
+	const workerData: EdgeWorkerMarker = {heaptopEdgeSection: true};
 	const options = {workerData, execArgv: []};
 	if ((globalThis as {__HEAPTOP_BUNDLE__?: boolean}).__HEAPTOP_BUNDLE__ === true) return new Worker(new URL(self), options);
 	if (!self.endsWith('.ts')) {
@@ -188,8 +286,8 @@ function startWorker(workerData: EdgeWorkerData): Worker {
 	return new Worker(bootstrap, {...options, eval: true});
 }
 
-/** The worker's body: find, parse, publish. */
-function runEdgeSectionWorker(data: EdgeWorkerData): void {
+/** The worker's body, per job: find, parse, publish. */
+function runEdgeSectionJob(data: EdgeJobData): void {
 	const control = new Int32Array(data.control);
 	const numbers = new Float64Array(data.numbers);
 	Atomics.add(control, HEARTBEAT, 1);
@@ -228,4 +326,6 @@ function runEdgeSectionWorker(data: EdgeWorkerData): void {
 	parentPort?.postMessage({status, message});
 }
 
-if (parentPort && (workerData as Partial<EdgeWorkerData> | null)?.heaptopEdgeSection === true) runEdgeSectionWorker(workerData as EdgeWorkerData);
+if (parentPort && (workerData as Partial<EdgeWorkerMarker> | null)?.heaptopEdgeSection === true) {
+	parentPort.on('message', (job: EdgeJobData) => runEdgeSectionJob(job));
+}
