@@ -20,7 +20,9 @@ if (!existsSync(fileURLToPath(new URL('read-file.js', dist)))) {
 	process.stderr.write('heaptop-parse failed: dist/ is missing; run `npm run build` first\n');
 	process.exit(2);
 }
-const {parseSnapshotFile} = await import(new URL('read-file.js', dist).href);
+const {parseSnapshotFile, prestartParallelParse} = await import(new URL('read-file.js', dist).href);
+// as `heaptop analyze` does: the second parse thread starts while the rest of the engine loads
+prestartParallelParse([file]);
 const {analyzeGraph} = await import(new URL('analysis.js', dist).href);
 
 try {

@@ -32,6 +32,10 @@ export interface AnalyzeResult {
 
 export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResult> {
 	for (const file of options.files) checkReadable(file);
+	// A big file is parsed by two threads: the second starts now, while the engine loads (the CLI has
+	// usually started it already; this is for callers of analyzeFiles).
+	const {prestartParallelParse} = await import('../snapshot/read-file.js');
+	prestartParallelParse(options.files);
 	// Nothing else runs in this process: the engine can have the main thread (see EngineClient.inProcess).
 	const engine = await EngineClient.inProcess();
 	try {

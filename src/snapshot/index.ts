@@ -3,6 +3,6 @@ export {analyzeGraph, type SnapshotAnalysis, type AnalysisOptions} from './analy
 export type {EngineSummary, SummaryOptions} from './summary.js';
 export type {ClassRetainersOptions} from './paths.js';
 export {SnapshotParser, type SnapshotParserOptions} from './stream-parser.js';
-export {parseSnapshotFile, parseSnapshotFileAsync, type ParseFileOptions} from './read-file.js';
+export {parseSnapshotFile, parseSnapshotFileAsync, prestartParallelParse, type ParseFileOptions} from './read-file.js';
 export {SnapshotFormatError} from './errors.js';
 export type {HeapGraph, SourceLocations} from './graph.js';

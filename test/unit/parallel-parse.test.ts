@@ -12,7 +12,8 @@ import {after, before, describe, it} from 'node:test';
 import {findClosingBracket, findEdgeSection, parseEdgeSection} from '../../src/snapshot/edge-section.js';
 import {SnapshotFormatError} from '../../src/snapshot/errors.js';
 import {readHeader} from '../../src/snapshot/meta.js';
-import {parseSnapshotFile, parseSnapshotFileAsync, parseSnapshotFileInTwoThreads} from '../../src/snapshot/read-file.js';
+import {edgeWorkersStarted} from '../../src/snapshot/edge-section-worker.js';
+import {parseSnapshotFile, parseSnapshotFileAsync, parseSnapshotFileInTwoThreads, prestartParallelParse} from '../../src/snapshot/read-file.js';
 import {assertSameGraph, buildSample, referenceGraph, sampleFixtures} from '../helpers/parser-fixtures.js';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 
@@ -205,6 +206,23 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 		assert.ok(twoThreads.edgeTo.buffer instanceof SharedArrayBuffer, 'the edges came from the edge thread');
 		assertSameGraph(parseSnapshotFileInTwoThreads(file, {}, HERE)!, expected);
 		assertSameGraph(await parseSnapshotFileAsync(file, ALWAYS), expected);
+	});
+
+	it('a prestarted thread serves the announced files one after the other, and is not kept after the last', () => {
+		const expected = parseSnapshotFile(file, NEVER);
+		const started = edgeWorkersStarted();
+		prestartParallelParse([file, join(dir, 'missing.heapsnapshot'), file], ALWAYS);
+		assert.equal(edgeWorkersStarted(), started + 1, 'started ahead, once for the two big files');
+		for (const round of [1, 2]) {
+			const graph = parseSnapshotFileInTwoThreads(file, {}, WAIT);
+			assert.ok(graph?.edgeTo.buffer instanceof SharedArrayBuffer, `file ${round}: the edges came from the edge thread`);
+			assertSameGraph(graph, expected, `file ${round}`);
+		}
+		assert.equal(edgeWorkersStarted(), started + 1, 'the second file reused the thread');
+		assertSameGraph(parseSnapshotFileInTwoThreads(file, {}, WAIT)!, expected, 'an unannounced file');
+		assert.equal(edgeWorkersStarted(), started + 2, 'after the announced files the thread was ended, so a new one starts');
+		prestartParallelParse([file], NEVER);
+		assert.equal(edgeWorkersStarted(), started + 2, 'files below the threshold start nothing');
 	});
 
 	it('a truncated copy or a bad byte in its edges gives the one-thread error', () => {
