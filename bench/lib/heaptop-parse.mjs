@@ -2,7 +2,7 @@
 // heaptop's "parse + per-class summary" job, without dominators, retained sizes or paths: the contender
 // for the parse bench's --mode parse and --mode agg (in --mode full the bench runs `heaptop analyze`).
 // Uses the built engine in dist/ exactly as the app does: parseSnapshotFile, then
-// analyzeGraph(graph).summary({retained: false}) (class keys, DevTools shallow sizes, per-class sums).
+// analyzeGraph(graph, …).summary({retained: false}) (class keys, DevTools shallow sizes, per-class sums).
 //   node bench/lib/heaptop-parse.mjs FILE
 // Prints one line "HEAPTOP_RESULT {json}" with figures to cross-check against memlab and VS Code: node and
 // edge count, class count, the class with most instances, and the LeakedSession row of the bench heaps.
@@ -24,10 +24,12 @@ const {parseSnapshotFile, prestartParallelParse} = await import(new URL('read-fi
 // as `heaptop analyze` does: the second parse thread starts while the rest of the engine loads
 prestartParallelParse([file]);
 const {analyzeGraph} = await import(new URL('analysis.js', dist).href);
+const {startShallowSizesJob} = await import(new URL('edge-section-worker.js', dist).href);
 
 try {
 	const graph = parseSnapshotFile(file);
-	const summary = analyzeGraph(graph).summary({retained: false});
+	// as the engine host does: the parse's second thread computes shallow sizes while this one does class keys
+	const summary = analyzeGraph(graph, {shallowSizesElsewhere: startShallowSizesJob}).summary({retained: false});
 	let top = null;
 	for (const c of summary.classes) if (!top || c.count > top.count) top = c;
 	const leaked = summary.classes.find(c => c.name === 'LeakedSession');

@@ -4,6 +4,7 @@
  * analysed graph (for drill-down queries); the previous graph is dropped as soon as a new one is ready.
  */
 import {SnapshotParser} from '../snapshot/stream-parser.js';
+import {startShallowSizesJob} from '../snapshot/edge-section-worker.js';
 import {parseSnapshotFile} from '../snapshot/read-file.js';
 import {SnapshotFormatError} from '../snapshot/errors.js';
 import {analyzeGraph, type SnapshotAnalysis} from '../snapshot/analysis.js';
@@ -102,7 +103,8 @@ export class EngineHost {
 		this.post({type: 'progress', job, bytes: 0, totalBytes: null, phase: 'analysing'});
 		const started = performance.now();
 		try {
-			const analysis = analyzeGraph(graph);
+			// After a two-thread file parse, its second thread computes the shallow sizes meanwhile.
+			const analysis = analyzeGraph(graph, {shallowSizesElsewhere: startShallowSizesJob});
 			const summary = analysis.summary(options);
 			this.latest = {graph, analysis};
 			this.post({type: 'summary', job, summary, parseMs, analyseMs: performance.now() - started});

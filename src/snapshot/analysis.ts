@@ -16,7 +16,14 @@ import {computeShortestPaths, type ShortestPathTree} from './traverse.js';
 import {WeakMapEdges} from './weakmap-edges.js';
 import {ScratchArrays} from './scratch.js';
 
-export type AnalysisOptions = ClassKeyOptions;
+export interface AnalysisOptions extends ClassKeyOptions {
+	/**
+	 * Starts the shallow sizes on another thread, or says null (read-file.ts's edge thread, kept after a
+	 * two-thread parse: startShallowSizesJob). The summary then computes class keys meanwhile. Injected,
+	 * so that this module stays free of threads.
+	 */
+	shallowSizesElsewhere?: (graph: HeapGraph) => {result(): SizeArray | null} | null;
+}
 
 export interface SnapshotAnalysis {
 	readonly graph: HeapGraph;
@@ -78,6 +85,14 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 		// memory than the graph's own id column; lookups happen on user drill-down only.
 		ordinalOfId: (nodeId: number) => graph.nodeId.indexOf(nodeId),
 		summary: (summaryOptions: SummaryOptions = {}) => {
+			if (!shallow && !keys) {
+				// Class keys here while another thread computes the shallow sizes, when one can.
+				const pending = options.shallowSizesElsewhere?.(graph) ?? null;
+				if (pending) {
+					api.classKeys();
+					shallow = pending.result() ?? computeShallowSizes(graph);
+				}
+			}
 			const retained = summaryOptions.retained !== false;
 			const result = summarize(graph, {
 				keys: api.classKeys(),

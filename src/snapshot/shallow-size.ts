@@ -39,18 +39,32 @@ export function hasUserRoots(graph: HeapGraph): boolean {
  * this phase paid most for: on the benchmark VM, first touching 13 MB of new pages cost as much as
  * walking all 10 M edges.
  */
-export function computeShallowSizes(graph: HeapGraph): SizeArray {
-	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeTo, strings} = graph;
+export interface ShallowSizeOptions {
+	/** The string index of "system / ExternalStringData" (-1: none): for a thread without the strings. */
+	externalStringData?: number;
+	/**
+	 * Where to write the sizes when they fit in 32 bits (a shared array, so that another thread can do
+	 * this): all zeros, nodeCount long. Sizes that need 64 bits still come in a new Float64Array.
+	 */
+	into?: Uint32Array;
+}
+
+export function computeShallowSizes(graph: HeapGraph, options: ShallowSizeOptions = {}): SizeArray {
+	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeTo} = graph;
 	const self = graph.nodeSelfSize;
+	const narrowArray = () => options.into ?? new Uint32Array(nodeCount);
 	let total = 0;
 	if (!hasUserRoots(graph)) {
 		for (let n = 0; n < nodeCount; n++) total += self[n]!;
-		return self instanceof Uint32Array && total <= 0xffff_ffff ? self.slice() : Float64Array.from(self);
+		if (!(self instanceof Uint32Array && total <= 0xffff_ffff)) return Float64Array.from(self);
+		const copy = narrowArray();
+		copy.set(self);
+		return copy;
 	}
 	if (nodeCount >= MULTIPLE_OWNERS) throw new RangeError('Too many nodes for shallow sizes');
 	const t = typeIds(graph.nodeTypeNames, ['hidden', 'array', 'native', 'synthetic'] as const);
 	const weak = typeIds(graph.edgeTypeNames, ['weak'] as const).weak;
-	const externalStringData = strings.indexOf('system / ExternalStringData');
+	const externalStringData = options.externalStringData ?? graph.strings.indexOf('system / ExternalStringData');
 
 	// One bit per node, set for internal nodes: the edge walk tests it for every edge's target, and at
 	// 1/32 of a node-sized array it stays in cache where the type column would not. The same pass
@@ -68,7 +82,7 @@ export function computeShallowSizes(graph: HeapGraph): SizeArray {
 	// Owners' slots hold their own size; internal nodes' slots hold their owner state while the walk
 	// runs: 0 = not reached, owner ordinal + 1, or MULTIPLE_OWNERS (exact in either array type).
 	// A new array is all zeros: every internal node starts "not reached"; owners fill in their size below.
-	const sizes: SizeArray = narrow ? new Uint32Array(nodeCount) : new Float64Array(nodeCount);
+	const sizes: SizeArray = narrow ? narrowArray() : new Float64Array(nodeCount);
 	let stack = new Uint32Array(1 << 16);
 	let top = 0;
 	for (let n = 0; n < nodeCount; n++) {

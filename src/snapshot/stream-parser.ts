@@ -36,6 +36,11 @@ export interface SnapshotParserOptions {
 	 * resumeAfterEdges() with the offset just past the array's `]`, and setExternalEdges() before end().
 	 */
 	externalEdges?: boolean;
+	/**
+	 * Put the node columns that shallow sizes read (type, name, self size, first edge) in shared memory,
+	 * so that another thread can compute those while this one computes class keys (read-file.ts).
+	 */
+	sharedNodeArrays?: boolean;
 }
 
 /** An edges array parsed elsewhere (see SnapshotParser.forEdgeSection), handed over before end(). */
@@ -105,6 +110,7 @@ export class SnapshotParser {
 	private readonly onProgress: SnapshotParserOptions['onProgress'];
 	private readonly totalBytes: number | undefined;
 	private readonly externalEdges: boolean;
+	private readonly sharedNodeArrays: boolean;
 	/** externalEdges mode: the input offset of the edges array's `[`, -1 until reached. */
 	private edgesOpenAt = -1;
 	/** prepareEnd() has run: node checks and locations are done. */
@@ -184,6 +190,7 @@ export class SnapshotParser {
 		this.onProgress = options.onProgress;
 		this.totalBytes = options.totalBytes;
 		this.externalEdges = options.externalEdges ?? false;
+		this.sharedNodeArrays = options.sharedNodeArrays ?? false;
 	}
 
 	/**
@@ -589,21 +596,27 @@ export class SnapshotParser {
 
 	private resizeNodes(capacity: number): void {
 		const n = this.nodeCount;
-		this.nodeType = resized(new Uint8Array(capacity), this.nodeType, n);
-		this.nodeName = resized(new Uint32Array(capacity), this.nodeName, n);
+		this.nodeType = resized(this.nodeColumn(Uint8Array, capacity), this.nodeType, n);
+		this.nodeName = resized(this.nodeColumn(Uint32Array, capacity), this.nodeName, n);
 		this.nodeId = resized(new Uint32Array(capacity), this.nodeId, n);
 		const sizes = this.nodeSelfSize;
-		this.nodeSelfSize = sizes instanceof Float64Array ? resized(new Float64Array(capacity), sizes, n) : resized(new Uint32Array(capacity), sizes, n);
-		this.firstEdge = resized(new Uint32Array(capacity + 1), this.firstEdge, n);
+		this.nodeSelfSize = sizes instanceof Float64Array ? resized(this.nodeColumn(Float64Array, capacity), sizes, n) : resized(this.nodeColumn(Uint32Array, capacity), sizes, n);
+		this.firstEdge = resized(this.nodeColumn(Uint32Array, capacity + 1), this.firstEdge, n);
 		this.nodeCapacity = capacity;
 	}
 
 	/** The first self size ≥ 2^32 (rare: a huge backing store) turns the column into Float64. */
 	private widenSelfSizes(used: number): Float64Array {
-		const wide = new Float64Array(this.nodeCapacity);
+		const wide = this.nodeColumn(Float64Array, this.nodeCapacity);
 		wide.set(this.nodeSelfSize.subarray(0, used));
 		this.nodeSelfSize = wide;
 		return wide;
+	}
+
+	/** A node column, in shared memory with the sharedNodeArrays option. */
+	private nodeColumn<T extends Uint8Array | Uint32Array | Float64Array>(Type: {new (buffer: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number}, length: number): T {
+		const bytes = length * Type.BYTES_PER_ELEMENT;
+		return new Type(this.sharedNodeArrays ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 	}
 
 	private resizeEdges(capacity: number): void {

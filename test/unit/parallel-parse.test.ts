@@ -12,7 +12,9 @@ import {after, before, describe, it} from 'node:test';
 import {findClosingBracket, findEdgeSection, parseEdgeSection} from '../../src/snapshot/edge-section.js';
 import {SnapshotFormatError} from '../../src/snapshot/errors.js';
 import {readHeader} from '../../src/snapshot/meta.js';
-import {edgeWorkersStarted} from '../../src/snapshot/edge-section-worker.js';
+import {edgeWorkersStarted, startShallowSizesJob} from '../../src/snapshot/edge-section-worker.js';
+import {analyzeGraph} from '../../src/snapshot/analysis.js';
+import {computeShallowSizes} from '../../src/snapshot/shallow-size.js';
 import {parseSnapshotFile, parseSnapshotFileAsync, parseSnapshotFileInTwoThreads, prestartParallelParse} from '../../src/snapshot/read-file.js';
 import {assertSameGraph, buildSample, referenceGraph, sampleFixtures} from '../helpers/parser-fixtures.js';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
@@ -208,7 +210,8 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 		assertSameGraph(await parseSnapshotFileAsync(file, ALWAYS), expected);
 	});
 
-	it('a prestarted thread serves the announced files one after the other, and is not kept after the last', () => {
+	it('a prestarted thread serves the announced files one after the other, and is not kept after the last', async () => {
+		await new Promise(resolve => setImmediate(resolve)); // a thread kept after an earlier parse is ended now
 		const expected = parseSnapshotFile(file, NEVER);
 		const started = edgeWorkersStarted();
 		prestartParallelParse([file, join(dir, 'missing.heapsnapshot'), file], ALWAYS);
@@ -219,10 +222,38 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 			assertSameGraph(graph, expected, `file ${round}`);
 		}
 		assert.equal(edgeWorkersStarted(), started + 1, 'the second file reused the thread');
+		await new Promise(resolve => setImmediate(resolve)); // (kept for a summary that did not come)
 		assertSameGraph(parseSnapshotFileInTwoThreads(file, {}, WAIT)!, expected, 'an unannounced file');
 		assert.equal(edgeWorkersStarted(), started + 2, 'after the announced files the thread was ended, so a new one starts');
 		prestartParallelParse([file], NEVER);
 		assert.equal(edgeWorkersStarted(), started + 2, 'files below the threshold start nothing');
+	});
+
+	it('its second thread then computes the shallow sizes, the same as this thread would, and is ended after', async () => {
+		await new Promise(resolve => setImmediate(resolve));
+		const oneThread = parseSnapshotFile(file, NEVER);
+		assert.equal(startShallowSizesJob(oneThread), null, 'no kept thread: the caller computes them');
+		const graph = parseSnapshotFileInTwoThreads(file, {}, WAIT)!;
+		assert.ok(graph.nodeType.buffer instanceof SharedArrayBuffer && graph.firstEdge.buffer instanceof SharedArrayBuffer, 'shared node columns');
+		assert.equal(startShallowSizesJob(oneThread), null, 'a graph whose columns are not shared is not sent');
+		const job = startShallowSizesJob(graph);
+		assert.ok(job, 'the thread kept after the parse takes the job');
+		const sizes = job.result();
+		assert.ok(sizes?.buffer instanceof SharedArrayBuffer);
+		assert.deepEqual(sizes, computeShallowSizes(oneThread));
+		assert.equal(startShallowSizesJob(graph), null, 'the thread is not kept after the job (no more files announced)');
+
+		// through the analysis, as the engine host and the bench use it: the same summary either way
+		const again = parseSnapshotFileInTwoThreads(file, {}, WAIT)!;
+		let asked = 0;
+		const withThread = analyzeGraph(again, {shallowSizesElsewhere: g => (asked++, startShallowSizesJob(g))}).summary({retained: true});
+		assert.equal(asked, 1);
+		assert.deepEqual(withThread, analyzeGraph(oneThread).summary({retained: true}));
+
+		// an unused kept thread is ended once the event loop turns
+		parseSnapshotFileInTwoThreads(file, {}, WAIT);
+		await new Promise(resolve => setImmediate(resolve));
+		assert.equal(startShallowSizesJob(graph), null);
 	});
 
 	it('a truncated copy or a bad byte in its edges gives the one-thread error', () => {
