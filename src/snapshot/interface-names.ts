@@ -66,21 +66,40 @@ export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {int
 	// 0. Group the objects by their list of property edges: objects that share a hidden class list the
 	// same properties in the same order, and both steps below depend on that list alone, so each runs
 	// once per distinct list rather than once per object.
+	// Lists are told apart by a hash of their edge names, then compared edge by edge with the list's
+	// first object (no string per object: building one was most of this function's time).
 	const listOf = new Uint32Array(plainObjects);
-	const listByKey = new Map<string, number>();
+	/** hash → the lists with that hash (one, unless hashes collide) */
+	const listsByHash = new Map<number, number[]>();
 	/** per list: the first object that has it, and how many objects do */
 	const listFirst: number[] = [];
 	const listCount: number[] = [];
+	const sameProperties = (a: number, b: number): boolean => {
+		let ea = firstEdge[a]!;
+		let eb = firstEdge[b]!;
+		const endA = firstEdge[a + 1]!;
+		const endB = firstEdge[b + 1]!;
+		for (;;) {
+			while (ea < endA && edgeType[ea] !== propertyType) ea++;
+			while (eb < endB && edgeType[eb] !== propertyType) eb++;
+			if (ea === endA || eb === endB) return ea === endA && eb === endB;
+			if (edgeName[ea] !== edgeName[eb]) return false;
+			ea++;
+			eb++;
+		}
+	};
 	for (let i = 0; i < plainObjects; i++) {
 		const n = plainNodes[i]!;
-		let key = '';
+		let hash = 0x811c9dc5;
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
-			if (edgeType[e] === propertyType) key += edgeName[e] + ',';
+			if (edgeType[e] === propertyType) hash = Math.imul(hash ^ edgeName[e]!, 0x01000193);
 		}
-		let list = listByKey.get(key);
-		if (list === undefined) {
+		let lists = listsByHash.get(hash);
+		if (!lists) listsByHash.set(hash, (lists = []));
+		let list = lists.find(candidate => sameProperties(listFirst[candidate]!, n)) ?? -1;
+		if (list < 0) {
 			list = listFirst.length;
-			listByKey.set(key, list);
+			lists.push(list);
 			listFirst.push(n);
 			listCount.push(0);
 		}
