@@ -174,7 +174,8 @@ function* parseInOneThread(file: SnapshotFile, options: ParseFileOptions): Parse
  */
 function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions, how: TwoThreadOptions = {}): ParseSteps {
 	const {totalBytes} = file;
-	// The node columns shared too: the edge thread can then compute shallow sizes (shallow-size-job.ts).
+	// The node columns shared too: the edge thread can then compute the shallow sizes while this one
+	// computes class keys (startShallowSizesJob in edge-section-worker.ts).
 	const parser = new SnapshotParser({totalBytes, externalEdges: true, sharedNodeArrays: true});
 	let position = 0;
 	let skipped = 0;
