@@ -10,9 +10,11 @@
  * - strings are decoded one at a time (JSON.parse only for the few with a backslash); a string split across
  *   chunks is carried in a small buffer. The file, or the strings section, is never one JS string (V8 caps a
  *   string at 512 MiB, which real snapshots exceed);
- * - header counts are not trusted for allocation: arrays start at min(count, what the input could hold)
- *   and grow geometrically up to the header's count, so a corrupt `node_count` cannot allocate gigabytes.
- *   end() then checks that counts, edge_count sums, edge targets and string indexes all agree.
+ * - header counts are not trusted for memory: a file's arrays are min(count, what the file could hold);
+ *   a stream of unknown length (CDP) reserves the header's count up to a cap, and only the pages written
+ *   become memory, so a corrupt `node_count` costs address space, not RAM (if even that is refused, the
+ *   arrays start small and grow geometrically). end() then checks that counts, edge_count sums, edge
+ *   targets and string indexes all agree.
  *
  * Any malformed input ends in a SnapshotFormatError; after one, the parser stays failed.
  * Vocabulary as in graph.ts: node/edge *ordinals*; V8's `to_node` is an index (ordinal × node field count).
@@ -97,8 +99,10 @@ const MAX_U32 = 0xffff_ffff;
 const FAST_PATH_MARGIN = 128;
 const MAX_KEY_LENGTH = 256;
 const MAX_HEADER_BYTES = 16 * 1024 * 1024;
-/** Arrays start at this many records when the input size is unknown (CDP streams), then grow ×2. */
+/** Arrays start at this many records when reserving the header's count is refused, then grow ×2. */
 const INITIAL_RECORDS = 1 << 20;
+/** A stream of unknown length reserves at most this many nodes or edges at once (2.3 GB of address space). */
+const MAX_RESERVED_RECORDS = 1 << 27;
 /** At most this many locations are reserved at once (256 MiB of address space; more grows by doubling). */
 const MAX_RESERVED_LOCATIONS = 1 << 24;
 
@@ -546,20 +550,35 @@ export class SnapshotParser {
 	}
 
 	// ---------------------------------------------------------------------------------------------
-	// Storage: start small, grow ×2 as data arrives, never beyond the header's count.
+	// Storage: reserved at once where that is safe (see the top of the file), else grown ×2 as data
+	// arrives; never beyond the header's count.
 
-	/** The most records of `fieldCount` numbers the whole input could hold (each number takes ≥ 2 bytes). */
+	/**
+	 * A file: the most records of `fieldCount` numbers it could hold (each number takes ≥ 2 bytes). A
+	 * stream: the header's count, capped. Growing instead (the arrays copied at each doubling) cost a
+	 * 250 MB live snapshot twice the page faults and ~50 MB more at its peak.
+	 */
 	private initialCapacity(headerCount: number, fieldCount: number): number {
-		const bound = this.totalBytes === undefined ? INITIAL_RECORDS : Math.floor(this.totalBytes / (2 * fieldCount)) + 1;
+		const bound = this.totalBytes === undefined ? MAX_RESERVED_RECORDS : Math.floor(this.totalBytes / (2 * fieldCount)) + 1;
 		return Math.min(headerCount, bound);
 	}
 
+	/** `allocate(capacity)`, or, if the system refuses that much address space, a small start to grow from. */
+	private reserve(capacity: number, allocate: (capacity: number) => void): void {
+		try {
+			allocate(capacity);
+		} catch (error) {
+			if (!(error instanceof RangeError) || capacity <= INITIAL_RECORDS) throw error;
+			allocate(INITIAL_RECORDS);
+		}
+	}
+
 	private allocateNodes(): void {
-		this.resizeNodes(this.initialCapacity(this.header!.node_count, this.layout!.nodeFieldCount));
+		this.reserve(this.initialCapacity(this.header!.node_count, this.layout!.nodeFieldCount), capacity => this.resizeNodes(capacity));
 	}
 
 	private allocateEdges(): void {
-		this.resizeEdges(this.initialCapacity(this.header!.edge_count, this.layout!.edgeFieldCount));
+		this.reserve(this.initialCapacity(this.header!.edge_count, this.layout!.edgeFieldCount), capacity => this.resizeEdges(capacity));
 	}
 
 	/**
@@ -584,8 +603,11 @@ export class SnapshotParser {
 	 * memory). Capped, so that a file that puts its locations first does not reserve twice its size.
 	 */
 	private allocateLocations(offset: number): void {
-		const bound = this.totalBytes === undefined ? 0 : Math.floor(Math.max(0, this.totalBytes - offset) / (2 * this.layout!.locationFieldCount)) + 1;
-		this.locationData = new Uint32Array(4 * Math.min(bound, MAX_RESERVED_LOCATIONS));
+		// A stream: one location per node is what V8 writes at most in practice (more still fit: they grow).
+		const bound = this.totalBytes === undefined
+			? this.header!.node_count
+			: Math.floor(Math.max(0, this.totalBytes - offset) / (2 * this.layout!.locationFieldCount)) + 1;
+		this.reserve(Math.min(bound, MAX_RESERVED_LOCATIONS), capacity => (this.locationData = new Uint32Array(4 * capacity)));
 	}
 
 	private reserveLocations(bytes: number): void {
