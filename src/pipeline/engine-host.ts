@@ -79,6 +79,9 @@ export class EngineHost {
 	}
 
 	private onParseFile(job: number, path: string, options: SummaryOptions): void {
+		// Nothing can ask about the previous graph while this runs (it is synchronous), and this file's
+		// graph replaces it: let it go first, so that `analyze a b c` never holds two graphs at once.
+		this.latest = null;
 		const started = performance.now();
 		let lastProgress = 0;
 		let graph: HeapGraph;
