@@ -7,7 +7,7 @@
  * A thread that dies without a word (could not start, out of memory, killed) stops the heartbeat; the
  * waiting side then gives up on it and parses sequentially. This module is also the worker's entry:
  * it runs only when started with the marker below (in the one-file bundle it is part of the CLI file),
- * then takes jobs by message, one at a time; a thread whose job ended cleanly is kept for the next.
+ * then takes jobs by message, one at a time: a file's edges, then that file's shallow sizes.
  */
 import {closeSync, existsSync, openSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -118,68 +118,90 @@ export interface EdgeSectionJob {
 }
 
 /**
- * A started worker with no job: started ahead by prestartEdgeSectionWorker, or kept after a job that
- * ended cleanly when more files are announced. Starting a thread costs ~70 ms on an idle 2-core
- * machine and twice that while this thread parses; started early, it is ready when the edges are.
- * An idle thread holds ~10 MB, so it is kept only for jobs announced to come.
+ * Threads are never carried from one file to the next: a thread's heap seldom collects garbage, so it
+ * would keep the previous file's shared arrays alive (three 250 MB files peaked at 650 MB that way,
+ * ~520 MB with a fresh thread per file). Two slots instead:
+ * - the spare: a fresh thread, started ahead for an announced file (prestartEdgeSectionWorker), or
+ *   when the previous file's thread retires with more files announced: it then boots on the other core
+ *   while this thread analyses. Starting one costs ~70 ms on an idle 2-core machine, twice that while
+ *   this thread parses.
+ * - the follow-up: the thread that has just parsed a file's edges, kept for that file's shallow sizes
+ *   (startShallowSizesJob), until this thread's event loop next turns.
+ * An idle thread holds ~10 MB, so neither slot is filled without a reason.
  */
-let idleWorker: Worker | null = null;
+let spareWorker: Worker | null = null;
+let followUpWorker: Worker | null = null;
 /** Jobs announced by prestartEdgeSectionWorker and not started yet. */
 let announcedJobs = 0;
 let workersStarted = 0;
 
-/** Edge worker threads started so far in this process (for tests of the reuse). */
+/** Edge worker threads started so far in this process (for tests). */
 export function edgeWorkersStarted(): number {
 	return workersStarted;
 }
 
 /**
- * Starts the edge worker now, ahead of the `jobs` parses that will need it (heaptop analyze calls
- * this as soon as it knows its big files, before it loads the rest of the engine); the worker is then
- * kept between those jobs. Never throws.
+ * Starts an edge worker now, ahead of the `jobs` file parses that will need one (heaptop analyze calls
+ * this as soon as it knows its big files, before it loads the rest of the engine); each of those
+ * files then finds a fresh thread ready. Never throws.
  */
 export function prestartEdgeSectionWorker(jobs = 1): void {
 	announcedJobs = Math.max(announcedJobs, jobs);
-	if (idleWorker) return;
+	if (spareWorker) return;
 	try {
-		keepIdle(startWorker());
+		const worker = startWorker();
+		spareWorker = worker;
+		idle(worker, () => {
+			if (spareWorker === worker) spareWorker = null;
+		});
 	} catch {
 		// the job will try again, and parse on one thread if it cannot
 	}
 }
 
-function keepIdle(worker: Worker): void {
-	if (idleWorker) {
-		void worker.terminate().catch(() => {});
-		return;
-	}
-	idleWorker = worker;
+/** An idle thread: unref'd, and its failure must not crash this one; `onExit` empties its slot. */
+function idle(worker: Worker, onExit: () => void): void {
 	worker.unref();
-	worker.on('error', () => {}); // an idle thread's failure must not crash this one; the slot empties on exit
-	worker.once('exit', () => {
-		if (idleWorker === worker) idleWorker = null;
-	});
+	worker.on('error', () => {});
+	worker.once('exit', onExit);
+}
+
+/** The thread without the listeners its slot or job put on it. */
+function detach(worker: Worker): Worker {
+	worker.removeAllListeners('error');
+	worker.removeAllListeners('exit');
+	return worker;
+}
+
+/** The thread for a file's edges: the spare if there is one, else a new one. */
+function takeWorker(): Worker {
+	announcedJobs = Math.max(0, announcedJobs - 1);
+	const worker = spareWorker;
+	spareWorker = null;
+	return worker ? detach(worker) : startWorker();
 }
 
 /**
  * After a clean parse the thread is kept for the summary that follows in the same synchronous run
- * (startShallowSizesJob); once this thread's event loop turns, nobody took it, and unless more files
- * are announced it is ended (an idle thread holds ~10 MB).
+ * (startShallowSizesJob); once this thread's event loop turns, nobody took it, and it retires.
  */
 function keepForFollowUp(worker: Worker): void {
-	keepIdle(worker);
+	if (followUpWorker) retire(detach(followUpWorker));
+	followUpWorker = worker;
+	idle(worker, () => {
+		if (followUpWorker === worker) followUpWorker = null;
+	});
 	setImmediate(() => {
-		if (idleWorker === worker && announcedJobs === 0) {
-			idleWorker = null;
-			void worker.terminate().catch(() => {});
-		}
+		if (followUpWorker !== worker) return;
+		followUpWorker = null;
+		retire(detach(worker));
 	}).unref();
 }
 
-/** A job's end: the thread is kept while more files are announced, else ended. */
-function release(worker: Worker, clean: boolean): void {
-	if (clean && announcedJobs > 0) keepIdle(worker);
-	else void worker.terminate().catch(() => {});
+/** Ends a thread that is done with its file, and starts a fresh spare if more files are announced. */
+function retire(worker: Worker): void {
+	void worker.terminate().catch(() => {});
+	if (announcedJobs > 0) prestartEdgeSectionWorker(announcedJobs);
 }
 
 export interface PendingShallowSizes {
@@ -192,17 +214,15 @@ export interface PendingShallowSizes {
  * shared (a two-thread parse); else null, and the caller computes them itself.
  */
 export function startShallowSizesJob(graph: HeapGraph): PendingShallowSizes | null {
-	const worker = idleWorker;
-	if (!worker) return null;
+	if (!followUpWorker) return null;
 	const columns = {} as ShallowJobData['columns'];
 	for (const name of SHARED_COLUMNS) {
 		const buffer = graph[name].buffer;
 		if (!(buffer instanceof SharedArrayBuffer)) return null;
 		columns[name] = buffer;
 	}
-	idleWorker = null;
-	worker.removeAllListeners('error');
-	worker.removeAllListeners('exit');
+	const worker = detach(followUpWorker);
+	followUpWorker = null;
 	const data: ShallowJobData = {
 		kind: 'shallow',
 		nodeCount: graph.nodeCount,
@@ -226,7 +246,7 @@ export function startShallowSizesJob(graph: HeapGraph): PendingShallowSizes | nu
 		Atomics.store(control, STATUS, PENDING);
 		worker.postMessage(data);
 	} catch {
-		void worker.terminate().catch(() => {});
+		retire(worker);
 		return null;
 	}
 	return {
@@ -235,22 +255,10 @@ export function startShallowSizesJob(graph: HeapGraph): PendingShallowSizes | nu
 			// after that is taken for dead, and this thread computes the sizes itself.
 			if (!exited) Atomics.wait(control, STATUS, PENDING, STALL_MS + graph.nodeCount / 100);
 			const done = Atomics.load(control, STATUS) === DONE;
-			worker.off('exit', onExit);
-			worker.removeAllListeners('error');
-			release(worker, done);
+			retire(detach(worker));
 			return done ? new Uint32Array(data.result) : null;
 		},
 	};
-}
-
-function takeWorker(): Worker {
-	announcedJobs = Math.max(0, announcedJobs - 1);
-	const worker = idleWorker;
-	idleWorker = null;
-	if (!worker) return startWorker();
-	worker.removeAllListeners('error');
-	worker.removeAllListeners('exit');
-	return worker;
 }
 
 export function startEdgeSectionJob(path: string, header: SnapshotHeader, searchFrom: number, totalBytes: number): EdgeSectionJob {
@@ -357,13 +365,13 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 			finished.off('message', onEvent);
 			finished.off('error', onEvent);
 			finished.off('exit', onExit);
-			// A clean end leaves a thread worth keeping for the summary and the next files; else it is ended.
+			// A clean end leaves a thread worth keeping for the summary that follows; else it retires.
 			if (status() === DONE && !dead) {
 				keepForFollowUp(finished);
 				return;
 			}
 			if (status() === PENDING) gaveUp = true;
-			void finished.terminate().catch(() => {});
+			retire(finished);
 		},
 	};
 }

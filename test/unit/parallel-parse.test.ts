@@ -210,23 +210,26 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 		assertSameGraph(await parseSnapshotFileAsync(file, ALWAYS), expected);
 	});
 
-	it('a prestarted thread serves the announced files one after the other, and is not kept after the last', async () => {
-		await new Promise(resolve => setImmediate(resolve)); // a thread kept after an earlier parse is ended now
+	it('announced files each get a fresh thread, started ahead: the first before the parse, the next when the previous retires', async () => {
+		await new Promise(resolve => setImmediate(resolve)); // a thread kept after an earlier parse retires now
 		const expected = parseSnapshotFile(file, NEVER);
 		const started = edgeWorkersStarted();
 		prestartParallelParse([file, join(dir, 'missing.heapsnapshot'), file], ALWAYS);
 		assert.equal(edgeWorkersStarted(), started + 1, 'started ahead, once for the two big files');
 		for (const round of [1, 2]) {
+			// as heaptop analyze goes: the parse, then the shallow sizes on the same thread, which then retires
 			const graph = parseSnapshotFileInTwoThreads(file, {}, WAIT);
 			assert.ok(graph?.edgeTo.buffer instanceof SharedArrayBuffer, `file ${round}: the edges came from the edge thread`);
 			assertSameGraph(graph, expected, `file ${round}`);
+			assert.equal(edgeWorkersStarted(), started + round, `file ${round} used the thread started ahead for it`);
+			assert.ok(startShallowSizesJob(graph)?.result(), `file ${round}: shallow sizes from the same thread`);
 		}
-		assert.equal(edgeWorkersStarted(), started + 1, 'the second file reused the thread');
-		await new Promise(resolve => setImmediate(resolve)); // (kept for a summary that did not come)
+		assert.equal(edgeWorkersStarted(), started + 2, 'after the last announced file no thread is started ahead');
 		assertSameGraph(parseSnapshotFileInTwoThreads(file, {}, WAIT)!, expected, 'an unannounced file');
-		assert.equal(edgeWorkersStarted(), started + 2, 'after the announced files the thread was ended, so a new one starts');
+		assert.equal(edgeWorkersStarted(), started + 3, 'an unannounced file starts its thread itself');
+		await new Promise(resolve => setImmediate(resolve));
 		prestartParallelParse([file], NEVER);
-		assert.equal(edgeWorkersStarted(), started + 2, 'files below the threshold start nothing');
+		assert.equal(edgeWorkersStarted(), started + 3, 'files below the threshold start nothing');
 	});
 
 	it('its second thread then computes the shallow sizes, the same as this thread would, and is ended after', async () => {
