@@ -3,7 +3,6 @@
  * the JSON.parse reference; plus the file-level errors and options of read-file.ts.
  */
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -11,6 +10,7 @@ import {after, before, describe, it} from 'node:test';
 import {SnapshotFormatError} from '../../src/snapshot/errors.js';
 import {typeIds, type HeapGraph} from '../../src/snapshot/graph.js';
 import {parseSnapshotFile, parseSnapshotFileAsync} from '../../src/snapshot/read-file.js';
+import {writeChildSnapshot} from '../helpers/child-snapshot.js';
 import {assertSameGraph, parseChunked, referenceGraph} from '../helpers/parser-fixtures.js';
 
 const PROBES = 5000;
@@ -28,9 +28,7 @@ describe('parsing a real heap snapshot', () => {
 	let graph: HeapGraph;
 
 	before(() => {
-		dir = mkdtempSync(join(tmpdir(), 'heaptop-parse-'));
-		file = join(dir, 'probe.heapsnapshot');
-		execFileSync(process.execPath, ['-e', CHILD, file], {stdio: 'ignore', timeout: 60_000});
+		({dir, file} = writeChildSnapshot(CHILD, 'heaptop-parse-', 'probe.heapsnapshot'));
 		text = readFileSync(file, 'latin1'); // V8 writes pure ASCII
 		graph = parseSnapshotFile(file);
 	});

@@ -4,7 +4,6 @@
  * exactly the one-thread parse's error.
  */
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -16,6 +15,7 @@ import {edgeWorkersStarted, startShallowSizesJob} from '../../src/snapshot/edge-
 import {analyzeGraph} from '../../src/snapshot/analysis.js';
 import {computeShallowSizes} from '../../src/snapshot/shallow-size.js';
 import {parseSnapshotFile, parseSnapshotFileAsync, parseSnapshotFileInTwoThreads, prestartParallelParse} from '../../src/snapshot/read-file.js';
+import {writeChildSnapshot} from '../helpers/child-snapshot.js';
 import {assertSameGraph, buildSample, referenceGraph, sampleFixtures} from '../helpers/parser-fixtures.js';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 
@@ -192,9 +192,7 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 	let dir: string;
 	let file: string;
 	before(() => {
-		dir = mkdtempSync(join(tmpdir(), 'heaptop-parallel-real-'));
-		file = join(dir, 'real.heapsnapshot');
-		execFileSync(process.execPath, ['-e', CHILD, file], {stdio: 'ignore', timeout: 60_000});
+		({dir, file} = writeChildSnapshot(CHILD, 'heaptop-parallel-real-', 'real.heapsnapshot'));
 	});
 	after(() => rmSync(dir, {recursive: true, force: true}));
 
