@@ -1,7 +1,8 @@
 /**
  * The snapshot engine's message handler, independent of how it is hosted: the worker thread calls it
  * for each message, and tests can drive it directly. Holds at most one parse in flight and the latest
- * analysed graph (for drill-down queries); the previous graph is dropped as soon as a new one is ready.
+ * analysed graph (for drill-down queries); the previous graph is dropped as soon as a new one is ready
+ * (a file job drops it before it parses).
  */
 import {SnapshotParser} from '../snapshot/stream-parser.js';
 import {startShallowSizesJob} from '../snapshot/edge-section-worker.js';

@@ -89,8 +89,12 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 				// Class keys here while another thread computes the shallow sizes, when one can.
 				const pending = options.shallowSizesElsewhere?.(graph) ?? null;
 				if (pending) {
-					api.classKeys();
-					shallow = pending.result() ?? computeShallowSizes(graph);
+					try {
+						api.classKeys();
+					} finally {
+						// collected even when the class keys failed, so that the other thread is always let go
+						shallow = pending.result() ?? computeShallowSizes(graph);
+					}
 				}
 			}
 			const retained = summaryOptions.retained !== false;
