@@ -23,6 +23,7 @@ import {constants as bufferConstants} from 'node:buffer';
 import {SnapshotFormatError} from './errors.js';
 import {LOCATION_FIELDS, LOCATION_NODE, type HeapGraph, type SourceLocations} from './graph.js';
 import {readHeader, resolveLayout, type SnapshotHeader, type SnapshotLayout} from './meta.js';
+import {scanEdgeRecords, scanLocationRecords, scanNodeRecords} from './record-scanners.js';
 
 export interface SnapshotParserOptions {
 	/** Called after each write() with the bytes consumed so far and the section being read. */
@@ -105,6 +106,9 @@ const INITIAL_RECORDS = 1 << 20;
 const MAX_RESERVED_RECORDS = 1 << 27;
 /** At most this many locations are reserved at once (256 MiB of address space; more grows by doubling). */
 const MAX_RESERVED_LOCATIONS = 1 << 24;
+
+/** The record scanners' in/out counts (record-scanners.ts); used within one call at a time. */
+const cursor = new Float64Array(2);
 
 const SECTION_NAMES: Record<number, string> = {
 	[S_HEADER]: 'header', [S_NODES]: 'nodes', [S_EDGES]: 'edges', [S_EDGES_EXTERNAL]: 'edges', [S_LOCATIONS]: 'locations', [S_STRINGS]: 'strings',
@@ -195,6 +199,24 @@ export class SnapshotParser {
 		this.totalBytes = options.totalBytes;
 		this.externalEdges = options.externalEdges ?? false;
 		this.sharedNodeArrays = options.sharedNodeArrays ?? false;
+		this.startNumberFieldsAsDoubles();
+	}
+
+	/**
+	 * The number fields the hot loops write back (counts, sums, a number split across chunks, offsets) hold
+	 * doubles from the start. V8 records in an object's hidden class whether a field holds small
+	 * integers or doubles. A field that starts as a small integer and later receives a double (optimized
+	 * code writes back a sum it kept as a double) changes that class, and V8 then throws away every
+	 * optimizing compile in flight that relied on it: measured, parseNodes was compiled twice and ran its
+	 * first 5 MB unoptimized (~120 ms of a cold 50 MB parse). Storing a fraction once, here, before any
+	 * code is optimized, makes the change happen now; the zeros stored next keep the double fields.
+	 */
+	private startNumberFieldsAsDoubles(): void {
+		this.edgeNamesChecked = this.consumed = this.numValue = this.nodeCount = this.edgeSum = this.edgeCount = this.locationCount = 0.5;
+		this.edgeNamesChecked = this.consumed = this.numValue = this.nodeCount = this.edgeSum = this.edgeCount = this.locationCount = 0;
+		// input offsets, set from `consumed`
+		this.headerEnd = this.edgesOpenAt = 0.5;
+		this.headerEnd = this.edgesOpenAt = -1;
 	}
 
 	/**
@@ -650,8 +672,9 @@ export class SnapshotParser {
 	}
 
 	// ---------------------------------------------------------------------------------------------
-	// Numeric sections. The three loops below are deliberately alike and deliberately not shared:
-	// each keeps its state in locals and writes straight into its own arrays (the hot path of the parser).
+	// Numeric sections. The three loops below are deliberately alike and deliberately not shared: each
+	// keeps its state in locals and writes straight into its own arrays. Whole records in V8's layout
+	// go through the fast paths in record-scanners.ts; these loops take the rest, a byte at a time.
 
 	private parseNodes(buf: Buffer, i: number, end: number): number {
 		this.reserveNodes(end - i);
@@ -681,7 +704,7 @@ export class SnapshotParser {
 		const nodeId = this.nodeId;
 		let nodeSelfSize = this.nodeSelfSize;
 		const firstEdge = this.firstEdge;
-		// V8's own field order, for the fast path (see parseEdges); extra fields after edge_count are read and ignored.
+		// V8's own field order, for the fast path (record-scanners.ts); extra fields after edge_count are read and ignored.
 		const standard = typeAt === 0 && nameAt === 1 && idAt === 2 && sizeAt === 3 && edgesAt === 4;
 		const fastEnd = end - FAST_PATH_MARGIN;
 		let closed = false;
@@ -689,54 +712,11 @@ export class SnapshotParser {
 
 		while (i < end) {
 			if (field === 0 && state === N_EXPECT && standard && i < fastEnd) {
-				for (;;) {
-					let p = i;
-					let c = buf[p]!;
-					if (c === 0x0a) c = buf[++p]!; // a writer that puts the newline after the comma
-					if (c > 0x39 || c < 0x30) break;
-					let t = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) t = t * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let nm = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) nm = nm * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let nodeIdValue = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) nodeIdValue = nodeIdValue * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let sz = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) sz = sz * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let ec = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) ec = ec * 10 + (c - 0x30);
-					let f = 5;
-					for (; f < fieldCount; f++) {
-						if (c !== 0x2c) break;
-						c = buf[++p]!;
-						if (c > 0x39 || c < 0x30) break;
-						while ((c = buf[++p]!) <= 0x39 && c >= 0x30);
-					}
-					if (f !== fieldCount) break;
-					if (c === 0x0a) c = buf[++p]!;
-					if (c !== 0x2c) break;
-					if (n === capacity || t >= typeLimit || nm > MAX_U32 || nodeIdValue > MAX_U32 || sz > MAX_U32 || edgeSum + ec > edgeLimit) break;
-					nodeType[n] = t;
-					nodeName[n] = nm;
-					nodeId[n] = nodeIdValue;
-					nodeSelfSize[n] = sz;
-					firstEdge[n] = edgeSum;
-					edgeSum += ec;
-					n++;
-					i = p + 1;
-					if (i >= fastEnd) break;
-				}
+				cursor[0] = n;
+				cursor[1] = edgeSum;
+				i = scanNodeRecords(buf, i, fastEnd, fieldCount, typeLimit, edgeLimit, capacity, nodeType, nodeName, nodeId, nodeSelfSize, firstEdge, cursor);
+				n = cursor[0]!;
+				edgeSum = cursor[1]!;
 			}
 			let c = buf[i]!;
 			if (c <= 0x39 && c >= 0x30) {
@@ -847,7 +827,7 @@ export class SnapshotParser {
 		const edgeType = this.edgeType;
 		const edgeName = this.edgeName;
 		const edgeTo = this.edgeTo;
-		// V8's own field order, for the fast path; a record cannot start past fastEnd (its numbers could
+		// V8's own field order, for the fast path (record-scanners.ts); a record cannot start past fastEnd (its numbers could
 		// run beyond the chunk) — the general loop takes the chunk's tail.
 		const standard = fieldCount === 3 && typeAt === 0 && nameAt === 1 && toAt === 2;
 		const fastEnd = end - FAST_PATH_MARGIN;
@@ -856,38 +836,9 @@ export class SnapshotParser {
 
 		while (i < end) {
 			if (field === 0 && state === N_EXPECT && standard && i < fastEnd) {
-				// Fast path for whole records as V8 writes them ("type,name,to\n," — digits, commas, an
-				// optional newline): no per-byte state. Anything else (the last record, whitespace,
-				// a record near the chunk end, a value out of range) goes to the general loop below,
-				// which re-reads the record from its start and reports problems.
-				for (;;) {
-					let p = i;
-					let c = buf[p]!;
-					if (c === 0x0a) c = buf[++p]!; // a writer that puts the newline after the comma
-					if (c > 0x39 || c < 0x30) break;
-					let t = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) t = t * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let nm = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) nm = nm * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let target = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) target = target * 10 + (c - 0x30);
-					if (c === 0x0a) c = buf[++p]!;
-					if (c !== 0x2c) break;
-					const ordinal = target / nodeFieldCount;
-					if (m === capacity || t >= typeLimit || nm > MAX_U32 || ordinal !== ordinal >>> 0 || ordinal >= nodeLimit) break;
-					edgeType[m] = t;
-					edgeName[m] = nm;
-					edgeTo[m] = ordinal;
-					m++;
-					i = p + 1;
-					if (i >= fastEnd) break;
-				}
+				cursor[0] = m;
+				i = scanEdgeRecords(buf, i, fastEnd, nodeFieldCount, typeLimit, nodeLimit, capacity, edgeType, edgeName, edgeTo, cursor);
+				m = cursor[0]!;
 				if (i >= end) break;
 			}
 			let c = buf[i]!;
@@ -985,7 +936,7 @@ export class SnapshotParser {
 		let field = this.field;
 		let k = this.locationCount;
 		const data = this.locationData;
-		// V8's own field order, for a fast path like parseEdges' (reserveLocations made room for every
+		// V8's own field order, for the fast path (record-scanners.ts; reserveLocations made room for every
 		// record of this chunk; anything unusual goes to the general loop, which re-reads the record).
 		const standard = fieldCount === 4 && objectAt === 0 && scriptAt === 1 && lineAt === 2 && columnAt === 3;
 		const fastEnd = end - FAST_PATH_MARGIN;
@@ -994,40 +945,9 @@ export class SnapshotParser {
 
 		while (i < end) {
 			if (field === 0 && state === N_EXPECT && standard && i < fastEnd) {
-				for (;;) {
-					let p = i;
-					let c = buf[p]!;
-					if (c === 0x0a) c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let o = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) o = o * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let sc = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) sc = sc * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let ln = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) ln = ln * 10 + (c - 0x30);
-					if (c !== 0x2c) break;
-					c = buf[++p]!;
-					if (c > 0x39 || c < 0x30) break;
-					let col = c - 0x30;
-					while ((c = buf[++p]!) <= 0x39 && c >= 0x30) col = col * 10 + (c - 0x30);
-					if (c === 0x0a) c = buf[++p]!;
-					if (c !== 0x2c) break;
-					if (o > MAX_U32 || sc > MAX_U32 || ln > MAX_U32 || col > MAX_U32) break;
-					const at = k * 4;
-					data[at] = o;
-					data[at + 1] = sc;
-					data[at + 2] = ln;
-					data[at + 3] = col;
-					k++;
-					i = p + 1;
-					if (i >= fastEnd) break;
-				}
+				cursor[0] = k;
+				i = scanLocationRecords(buf, i, fastEnd, data, cursor);
+				k = cursor[0]!;
 				if (i >= end) break;
 			}
 			let c = buf[i]!;
