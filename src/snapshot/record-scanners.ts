@@ -12,7 +12,9 @@
  * A small function is compiled in a few ms, and its loop is all it has.
  *
  * `cursor[0]` is the record count before and after (and `cursor[1]` the running edge sum for nodes):
- * a Float64Array, so that writing counts back never changes an object's hidden class.
+ * a Float64Array, so that writing counts back never changes an object's hidden class. It is written
+ * with every record, inside the loop: a store after the loop would have no type feedback when V8
+ * compiles the loop (it has never run), and the compiled code would be thrown away at each exit.
  */
 
 const MAX_U32 = 0xffff_ffff;
@@ -83,11 +85,11 @@ export function scanNodeRecords(
 		firstEdge[n] = edgeSum;
 		edgeSum += ec;
 		n++;
+		cursor[0] = n;
+		cursor[1] = edgeSum;
 		i = p + 1;
 		if (i >= fastEnd) break;
 	}
-	cursor[0] = n;
-	cursor[1] = edgeSum;
 	return i;
 }
 
@@ -134,10 +136,10 @@ export function scanEdgeRecords(
 		edgeName[m] = nm;
 		edgeTo[m] = ordinal;
 		m++;
+		cursor[0] = m;
 		i = p + 1;
 		if (i >= fastEnd) break;
 	}
-	cursor[0] = m;
 	return i;
 }
 
@@ -179,9 +181,9 @@ export function scanLocationRecords(buf: Uint8Array, i: number, fastEnd: number,
 		data[at + 2] = ln;
 		data[at + 3] = col;
 		k++;
+		cursor[0] = k;
 		i = p + 1;
 		if (i >= fastEnd) break;
 	}
-	cursor[0] = k;
 	return i;
 }
