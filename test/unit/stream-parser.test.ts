@@ -23,6 +23,15 @@ describe('SnapshotParser: equal to JSON.parse at every chunk size', () => {
 		});
 	}
 
+	it('takes raw control characters inside strings as they are, at every chunk size', () => {
+		// Not strict JSON, but nothing forbids a writer from putting them there; the parser reads each
+		// string's bytes as they are.
+		const json = buildSample().toJson().replace('"strings":["",', '"strings":["","a\ttab","a\nnewline","after",');
+		const expected = parseChunked(json, 1).strings;
+		assert.ok(expected.includes('a\ttab') && expected.includes('a\nnewline') && expected.includes('after'));
+		for (const size of [7, 64, 4096, json.length]) assert.deepEqual(parseChunked(json, size).strings, expected, `chunk size ${size}`);
+	});
+
 	it('reads what the builder put in: names, unicode, escapes, big self sizes, extra_native_bytes', () => {
 		const json = withExtraNativeBytes(buildSample({layout: 'node24'}).toJson(), 777);
 		const graph = parseChunked(Buffer.from(json), 5);
@@ -140,6 +149,7 @@ describe('SnapshotParser: bad input gives one clear SnapshotFormatError', () => 
 		['a name outside the strings', good.replace(/"strings":\["",/, '"strings":['), /named by string \d+ but there are only \d+ strings/],
 		['a node type beyond the type list', good.replace('"nodes":[9,', '"nodes":[99,'), /node 0 has a field out of range/],
 		['an invalid escape in a string', good.replace('"strings":["",', '"strings":["bad \\q escape",'), /string 0 in the strings section has an invalid escape sequence/],
+		['an invalid escape in a later string', good.replace('"strings":["",', '"strings":["","fine","bad \\q escape",'), /string 2 in the strings section has an invalid escape sequence/],
 		['a number in the strings', good.replace('"strings":["",', '"strings":[42,'), /unexpected '4' in the strings section/],
 		['data after the end', `${good}x`, /unexpected 'x' after the end of the snapshot/],
 		['a non-value in a skipped section', good.replace('"samples":[]', '"samples":]'), /unexpected '\]' as the value of "samples"/],
