@@ -90,6 +90,25 @@ test('shortcuts are followed only out of the root; readable edges win ties over 
 	assert.equal(edgeSource(g, tree.parentEdge[shared]!), holder);
 });
 
+test('edges put off in a level are taken in the order the level met them: first node, first edge', () => {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global');
+	const first = b.node('object', 'First');
+	const second = b.node('object', 'Second');
+	const viaHidden = b.node('object', 'ViaHidden');
+	const viaInternal = b.node('object', 'ViaInternal');
+	b.edge(b.root, global, 'shortcut', 'global').edge(global, first, 'property', 'first').edge(global, second, 'property', 'second');
+	// Both reach both targets through less-preferable edges only; `second` offers them in the other order.
+	b.edge(first, viaInternal, 'internal', 'a').edge(first, viaHidden, 'hidden', 1);
+	b.edge(second, viaHidden, 'internal', 'c').edge(second, viaInternal, 'internal', 'd');
+	const g = graphFromJson(b.toJson());
+	const tree = computeShortestPaths(g);
+	assert.equal(tree.distance[viaHidden], 3);
+	assert.equal(edgeSource(g, tree.parentEdge[viaHidden]!), first, 'the first node of the level wins');
+	assert.equal(edgeSource(g, tree.parentEdge[viaInternal]!), first);
+	assert.equal(g.strings[g.edgeName[tree.parentEdge[viaInternal]!]!], 'a');
+});
+
 test('a WeakMap value is as far as the farther of its table and key edges', () => {
 	const b = new SnapshotBuilder();
 	const global = b.node('object', 'global');
