@@ -14,8 +14,6 @@ import {isMainThread} from 'node:worker_threads';
 import './pipeline/worker.js';
 // the second thread of a big snapshot file's parse (it checks its own marker, like the engine)
 import './snapshot/edge-section-worker.js';
-// the second thread of a big snapshot file's parse (it checks its own marker, like the engine)
-import './snapshot/edge-section-worker.js';
 import {main} from './cli.js';
 
 interface BundleGlobals {

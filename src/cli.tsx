@@ -15,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
 	// `heaptop analyze BIG.heapsnapshot`: its second parse thread takes ~100 ms to start, as long as
 	// loading meow does (its bundled dependencies set themselves up on import): start it first.
 	if (own[0] === 'analyze') {
-		const {prestartParallelParse} = await import('./snapshot/read-file.js');
+		const {prestartParallelParse} = await import('./snapshot/edge-threads.js');
 		prestartParallelParse(own.slice(1).filter(arg => !arg.startsWith('-')));
 	}
 	const {default: meow} = await import('meow');

@@ -20,9 +20,10 @@ if (!existsSync(fileURLToPath(new URL('read-file.js', dist)))) {
 	process.stderr.write('heaptop-parse failed: dist/ is missing; run `npm run build` first\n');
 	process.exit(2);
 }
-const {parseSnapshotFile, prestartParallelParse} = await import(new URL('read-file.js', dist).href);
 // as `heaptop analyze` does: the second parse thread starts while the rest of the engine loads
+const {prestartParallelParse} = await import(new URL('edge-threads.js', dist).href);
 prestartParallelParse([file]);
+const {parseSnapshotFile} = await import(new URL('read-file.js', dist).href);
 const {analyzeGraph} = await import(new URL('analysis.js', dist).href);
 const {startShallowSizesJob} = await import(new URL('edge-section-worker.js', dist).href);
 

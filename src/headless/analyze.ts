@@ -34,7 +34,7 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
 	for (const file of options.files) checkReadable(file);
 	// A big file is parsed by two threads: the second starts now, while the engine loads (the CLI has
 	// usually started it already; this is for callers of analyzeFiles).
-	const {prestartParallelParse} = await import('../snapshot/read-file.js');
+	const {prestartParallelParse} = await import('../snapshot/edge-threads.js');
 	prestartParallelParse(options.files);
 	// Nothing else runs in this process: the engine can have the main thread (see EngineClient.inProcess).
 	const engine = await EngineClient.inProcess();

@@ -9,21 +9,15 @@
  * it runs only when started with the marker below (in the one-file bundle it is part of the CLI file),
  * then takes jobs by message, one at a time: a file's edges, then that file's shallow sizes.
  */
-import {closeSync, existsSync, openSync} from 'node:fs';
-import {createRequire} from 'node:module';
-import {fileURLToPath} from 'node:url';
-import {parentPort, Worker, workerData} from 'node:worker_threads';
+import {closeSync, openSync} from 'node:fs';
+import {parentPort, workerData, type Worker} from 'node:worker_threads';
 import {findEdgeSection, parseEdgeSection, type EdgeSectionResult} from './edge-section.js';
 import type {HeapGraph} from './graph.js';
 import {BackwardPrefault} from './prefault.js';
 import {computeShallowSizes} from './shallow-size.js';
+import {detach, isEdgeWorker, keepForFollowUp, retire, takeFollowUpWorker, takeWorker} from './edge-threads.js';
 import type {ExternalEdges} from './stream-parser.js';
 import type {SnapshotHeader} from './meta.js';
-
-/** What marks a thread as an edge worker (it then waits for jobs, one at a time, by message). */
-interface EdgeWorkerMarker {
-	heaptopEdgeSection: true;
-}
 
 /** A file's edges array, into the shared arrays. */
 interface EdgeJobData {
@@ -117,93 +111,6 @@ export interface EdgeSectionJob {
 	stop(): void;
 }
 
-/**
- * Threads are never carried from one file to the next: a thread's heap seldom collects garbage, so it
- * would keep the previous file's shared arrays alive (three 250 MB files peaked at 650 MB that way,
- * ~520 MB with a fresh thread per file). Two slots instead:
- * - the spare: a fresh thread, started ahead for an announced file (prestartEdgeSectionWorker), or
- *   when the previous file's thread retires with more files announced: it then boots on the other core
- *   while this thread analyses. Starting one costs ~70 ms on an idle 2-core machine, twice that while
- *   this thread parses.
- * - the follow-up: the thread that has just parsed a file's edges, kept for that file's shallow sizes
- *   (startShallowSizesJob), until this thread's event loop next turns.
- * An idle thread holds ~10 MB, so neither slot is filled without a reason.
- */
-let spareWorker: Worker | null = null;
-let followUpWorker: Worker | null = null;
-/** Jobs announced by prestartEdgeSectionWorker and not started yet. */
-let announcedJobs = 0;
-let workersStarted = 0;
-
-/** Edge worker threads started so far in this process (for tests). */
-export function edgeWorkersStarted(): number {
-	return workersStarted;
-}
-
-/**
- * Starts an edge worker now, ahead of the `jobs` file parses that will need one (heaptop analyze calls
- * this as soon as it knows its big files, before it loads the rest of the engine); each of those
- * files then finds a fresh thread ready. Never throws.
- */
-export function prestartEdgeSectionWorker(jobs = 1): void {
-	announcedJobs = Math.max(announcedJobs, jobs);
-	if (spareWorker) return;
-	try {
-		const worker = startWorker();
-		spareWorker = worker;
-		idle(worker, () => {
-			if (spareWorker === worker) spareWorker = null;
-		});
-	} catch {
-		// the job will try again, and parse on one thread if it cannot
-	}
-}
-
-/** An idle thread: unref'd, and its failure must not crash this one; `onExit` empties its slot. */
-function idle(worker: Worker, onExit: () => void): void {
-	worker.unref();
-	worker.on('error', () => {});
-	worker.once('exit', onExit);
-}
-
-/** The thread without the listeners its slot or job put on it. */
-function detach(worker: Worker): Worker {
-	worker.removeAllListeners('error');
-	worker.removeAllListeners('exit');
-	return worker;
-}
-
-/** The thread for a file's edges: the spare if there is one, else a new one. */
-function takeWorker(): Worker {
-	announcedJobs = Math.max(0, announcedJobs - 1);
-	const worker = spareWorker;
-	spareWorker = null;
-	return worker ? detach(worker) : startWorker();
-}
-
-/**
- * After a clean parse the thread is kept for the summary that follows in the same synchronous run
- * (startShallowSizesJob); once this thread's event loop turns, nobody took it, and it retires.
- */
-function keepForFollowUp(worker: Worker): void {
-	if (followUpWorker) retire(detach(followUpWorker));
-	followUpWorker = worker;
-	idle(worker, () => {
-		if (followUpWorker === worker) followUpWorker = null;
-	});
-	setImmediate(() => {
-		if (followUpWorker !== worker) return;
-		followUpWorker = null;
-		retire(detach(worker));
-	}).unref();
-}
-
-/** Ends a thread that is done with its file, and starts a fresh spare if more files are announced. */
-function retire(worker: Worker): void {
-	void worker.terminate().catch(() => {});
-	if (announcedJobs > 0) prestartEdgeSectionWorker(announcedJobs);
-}
-
 export interface PendingShallowSizes {
 	/** Blocks until the worker is done: the sizes, or null (failed, or they need 64 bits). */
 	result(): Uint32Array | null;
@@ -214,15 +121,14 @@ export interface PendingShallowSizes {
  * shared (a two-thread parse); else null, and the caller computes them itself.
  */
 export function startShallowSizesJob(graph: HeapGraph): PendingShallowSizes | null {
-	if (!followUpWorker) return null;
 	const columns = {} as ShallowJobData['columns'];
 	for (const name of SHARED_COLUMNS) {
 		const buffer = graph[name].buffer;
 		if (!(buffer instanceof SharedArrayBuffer)) return null;
 		columns[name] = buffer;
 	}
-	const worker = detach(followUpWorker);
-	followUpWorker = null;
+	const worker = takeFollowUpWorker();
+	if (!worker) return null;
 	const data: ShallowJobData = {
 		kind: 'shallow',
 		nodeCount: graph.nodeCount,
@@ -376,32 +282,6 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 	};
 }
 
-/**
- * How to start this module as a worker, as engine-client.ts does for the engine: the compiled .js next
- * to this file; the bundle file itself when bundled; or from TypeScript sources (tests, development)
- * through a bootstrap that registers tsx in the worker first. That bootstrap uses tsx's in-thread
- * require hook, not its ESM loader (which starts one more thread: 3-4× slower to start); the worker's
- * code needs nothing ESM-only. No worker gets the parent's flags (execArgv): a `--import`/`--require`
- * of the parent (tsx, an APM agent) has no business in a thread that only parses numbers.
- * A missing worker file (heaptop re-bundled into someone else's file) throws here, so the caller
- * parses on one thread at once instead of waiting for a worker that never beats.
- */
-function startWorker(): Worker {
-	workersStarted++;
-	const self = import.meta.url;
-	const workerData: EdgeWorkerMarker = {heaptopEdgeSection: true};
-	const options = {workerData, execArgv: []};
-	if ((globalThis as {__HEAPTOP_BUNDLE__?: boolean}).__HEAPTOP_BUNDLE__ === true) return new Worker(new URL(self), options);
-	if (!self.endsWith('.ts')) {
-		const file = new URL('./edge-section-worker.js', self);
-		if (!existsSync(file)) throw new Error(`no worker file at ${file.href}`);
-		return new Worker(file, options);
-	}
-	const tsx = createRequire(self).resolve('tsx/cjs/api');
-	const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(self))});`;
-	return new Worker(bootstrap, {...options, eval: true});
-}
-
 /** The worker's body for a shallow-sizes job: a graph over the shared columns, the sizes into `result`. */
 function runShallowJob(data: ShallowJobData): void {
 	const control = new Int32Array(data.control);
@@ -475,6 +355,6 @@ function runEdgeSectionJob(data: EdgeJobData): void {
 	parentPort?.postMessage({status, message});
 }
 
-if (parentPort && (workerData as Partial<EdgeWorkerMarker> | null)?.heaptopEdgeSection === true) {
+if (parentPort && isEdgeWorker(workerData)) {
 	parentPort.on('message', (job: EdgeJobData | ShallowJobData) => (job.kind === 'shallow' ? runShallowJob(job) : runEdgeSectionJob(job)));
 }

@@ -8,10 +8,10 @@
  * goes to a second one. The one-thread parse stays the reference: whenever the two-thread parse cannot
  * vouch for its result, it gives up and the one-thread parse runs (and words any error).
  */
-import {closeSync, fstatSync, openSync, readSync, statSync} from 'node:fs';
-import {availableParallelism} from 'node:os';
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 import {findClosingBracket} from './edge-section.js';
-import {prestartEdgeSectionWorker, startEdgeSectionJob, type EdgeSectionJob} from './edge-section-worker.js';
+import {startEdgeSectionJob, type EdgeSectionJob} from './edge-section-worker.js';
+import {parallelThreshold} from './edge-threads.js';
 import {SnapshotFormatError} from './errors.js';
 import type {HeapGraph} from './graph.js';
 import {resolveLayout, type SnapshotHeader} from './meta.js';
@@ -32,8 +32,6 @@ export interface ParseFileOptions {
 const CHUNK_BYTES = 1 << 20;
 /** The async variant yields after this many chunks (a few ms of parsing). */
 const CHUNKS_PER_YIELD = 4;
-/** Below this a second thread's start-up costs about what it saves. */
-const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** While the edge thread works, this thread checks the edges it has written every this many ms. */
 const EDGE_WAIT_MS = 10;
 
@@ -43,6 +41,9 @@ const EDGE_WAIT_MS = 10;
  */
 type Pause = 'chunk' | 'edges';
 type ParseSteps = Generator<Pause, HeapGraph | null, void>;
+
+// (started ahead of a parse; lives with the threads, so that a caller can start one before loading this module)
+export {prestartParallelParse} from './edge-threads.js';
 
 export function parseSnapshotFile(path: string, options: ParseFileOptions = {}): HeapGraph {
 	const file = openSnapshotFile(path);
@@ -92,29 +93,6 @@ export interface TwoThreadOptions {
 	 * 'never' (wait for the edge thread, whatever it takes). For tests of each path.
 	 */
 	takeOver?: 'auto' | 'always' | 'never';
-}
-
-/**
- * Starts the second thread of a two-thread parse now, if one of `paths` is big enough to get one: a
- * thread takes ~70–150 ms to start, which a caller that knows its files early (heaptop analyze, before
- * it loads the rest of the engine) can overlap with its own start-up. The thread is then kept from one
- * of those files to the next, and ended after the last. Never throws.
- */
-export function prestartParallelParse(paths: readonly string[], options: Pick<ParseFileOptions, 'parallelMinBytes'> = {}): void {
-	const threshold = parallelThreshold(options);
-	let big = 0;
-	for (const path of paths) {
-		try {
-			if (statSync(path).size >= threshold) big++;
-		} catch {
-			// the parse words what is wrong with this path
-		}
-	}
-	if (big > 0) prestartEdgeSectionWorker(big);
-}
-
-function parallelThreshold(options: Pick<ParseFileOptions, 'parallelMinBytes'>): number {
-	return options.parallelMinBytes ?? (availableParallelism() >= 2 ? DEFAULT_PARALLEL_MIN_BYTES : Infinity);
 }
 
 function wantsParallel(file: SnapshotFile, options: ParseFileOptions): boolean {
