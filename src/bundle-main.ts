@@ -46,5 +46,7 @@ if (isMainThread) {
 	if (typeof source === 'string') globals.__HEAPTOP_DEMO_APP__ = () => demoAppFromBundle(source);
 	const code = await main(process.argv.slice(2));
 	process.exitCode = code;
+	// as bin/heaptop.js: `heaptop analyze` is done once its report is flushed
+	if (process.argv[2] === 'analyze') process.exit(code);
 	setTimeout(() => process.exit(code), 3000).unref();
 }
