@@ -44,7 +44,8 @@ try {
 		leakedSelf: leaked?.selfSize ?? 0,
 		leakedRetained: null,
 	};
-	process.stdout.write(`HEAPTOP_RESULT ${JSON.stringify(result)}\n`);
+	// then exit at once, as `heaptop analyze` does once its report is written (bin/heaptop.js)
+	process.stdout.write(`HEAPTOP_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 } catch (err) {
 	process.stderr.write(`heaptop-parse failed: ${err?.message ?? err}\n`);
 	process.exit(1);
