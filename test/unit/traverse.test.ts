@@ -109,6 +109,20 @@ test('edges put off in a level are taken in the order the level met them: first 
 	assert.equal(g.strings[g.edgeName[tree.parentEdge[viaInternal]!]!], 'a');
 });
 
+test('a level that puts off more edges than the heap has nodes still takes the first of them', () => {
+	// The put-off list starts at one slot per node; parallel internal edges make it grow.
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global');
+	const target = b.node('object', 'Target');
+	b.edge(b.root, global, 'shortcut', 'global');
+	for (let i = 0; i < 40; i++) b.edge(global, target, 'internal', `slot${i}`);
+	const g = graphFromJson(b.toJson());
+	assert.ok(40 > g.nodeCount);
+	const tree = computeShortestPaths(g);
+	assert.equal(tree.distance[target], 2);
+	assert.equal(g.strings[g.edgeName[tree.parentEdge[target]!]!], 'slot0');
+});
+
 test('a WeakMap value is as far as the farther of its table and key edges', () => {
 	const b = new SnapshotBuilder();
 	const global = b.node('object', 'global');
