@@ -25,7 +25,7 @@
 import type {HeapGraph, SizeArray} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 import {WeakMapEdges} from './weakmap-edges.js';
-import {ScratchArrays, releasableBuffer, releaseBuffer} from './scratch.js';
+import {ScratchArrays, grown, releasableBuffer, releaseBuffer} from './scratch.js';
 
 export interface DominatorTree {
 	/** immediate dominator per node ordinal (the root dominates itself) */
@@ -446,12 +446,6 @@ function walkTree(graph: HeapGraph, treeEdges: Uint8Array, starts: readonly numb
 	};
 	walk(ROOT_ORDINAL);
 	for (const start of starts) walk(start);
-}
-
-function grown(array: Uint32Array): Uint32Array<ArrayBuffer> {
-	const next = new Uint32Array(array.length * 2);
-	next.set(array);
-	return next;
 }
 
 /**

@@ -169,4 +169,3 @@ function startWorker(): Worker {
 	const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(new URL('./edge-section-worker.ts', self)))});`;
 	return new Worker(bootstrap, {...options, eval: true});
 }
-

@@ -29,6 +29,13 @@ export class ScratchArrays {
 	}
 }
 
+/** `array` copied into one twice as long (at least 1024): a list that outgrew its array. */
+export function grown(array: Uint32Array): Uint32Array<ArrayBuffer> {
+	const next = new Uint32Array(Math.max(1024, array.length * 2));
+	next.set(array);
+	return next;
+}
+
 type Resizable = ArrayBuffer & {resize(byteLength: number): void; readonly resizable: boolean};
 const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: {maxByteLength: number}) => Resizable;
 

@@ -22,7 +22,7 @@
 import type {HeapGraph} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 import {WeakMapEdges} from './weakmap-edges.js';
-import {ScratchArrays} from './scratch.js';
+import {ScratchArrays, grown} from './scratch.js';
 
 export const NO_DISTANCE = 0xffffffff;
 export const NO_EDGE = 0xffffffff;
@@ -116,7 +116,7 @@ export function computeShortestPaths(
 					if (parentEdgeSigned[to] !== UNVISITED) continue;
 					if (special !== 0 && skipSpecial(special, e)) continue;
 					if ((postponedEdgeType[type]! | postponedNodeType[nodeType[to]!]!) !== 0) {
-						if (count === putOff.length) putOff = grown(putOff, count);
+						if (count === putOff.length) putOff = grown(putOff);
 						putOff[count++] = e;
 						continue;
 					}
@@ -167,13 +167,6 @@ export function computeShortestPaths(
 			return (distance ??= distancesOf(graph, parentEdge));
 		},
 	};
-}
-
-/** `array` twice as long, its first `used` elements kept. */
-function grown(array: Uint32Array, used: number): Uint32Array {
-	const next = new Uint32Array(Math.max(1024, array.length * 2));
-	next.set(array.subarray(0, used));
-	return next;
 }
 
 /**
