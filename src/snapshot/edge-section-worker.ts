@@ -73,6 +73,7 @@ const START = 0;
 const END = 1;
 const COUNT = 2;
 const BYTES = 3;
+const MAX_STRING_NAME = 4;
 
 /** A worker with no heartbeat for this long is taken for dead (it beats per MiB, and once on start). */
 const STALL_MS = 15_000;
@@ -176,7 +177,7 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 		searchFrom,
 		totalBytes,
 		control: new SharedArrayBuffer(3 * 4),
-		numbers: new SharedArrayBuffer(4 * 8),
+		numbers: new SharedArrayBuffer(5 * 8),
 		edgesDone: new SharedArrayBuffer(4),
 		edgeType: new SharedArrayBuffer(count),
 		edgeName: new SharedArrayBuffer(count * 4),
@@ -262,7 +263,7 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 		},
 		result() {
 			if (status() !== DONE) return null;
-			return {start: numbers[START]!, end: numbers[END]!, count: numbers[COUNT]!};
+			return {start: numbers[START]!, end: numbers[END]!, count: numbers[COUNT]!, maxStringName: numbers[MAX_STRING_NAME]!};
 		},
 		stop() {
 			const finished = worker;
@@ -342,6 +343,7 @@ function runEdgeSectionJob(data: EdgeJobData): void {
 			numbers[START] = result.start;
 			numbers[END] = result.end;
 			numbers[COUNT] = result.count;
+			numbers[MAX_STRING_NAME] = result.maxStringName;
 			numbers[BYTES] = result.end - result.start;
 			status = DONE;
 		}

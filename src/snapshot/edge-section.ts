@@ -11,7 +11,7 @@
  */
 import {readSync} from 'node:fs';
 import {SnapshotFormatError} from './errors.js';
-import type {SnapshotHeader} from './meta.js';
+import {resolveLayout, type SnapshotHeader} from './meta.js';
 import {SnapshotParser, type ExternalEdges} from './stream-parser.js';
 
 export interface EdgeSectionResult {
@@ -21,6 +21,11 @@ export interface EdgeSectionResult {
 	end: number;
 	/** Edges the array holds (the header's edge_count when the arrays are full). */
 	count: number;
+	/**
+	 * The largest name among edges named by a string index (all but element and hidden edges), -1 when
+	 * there are none: the starting thread then checks them all against its strings in one comparison.
+	 */
+	maxStringName: number;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -81,16 +86,33 @@ export function parseEdgeSection(
 	buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES),
 ): EdgeSectionResult {
 	const parser = SnapshotParser.forEdgeSection(header, arrays, start);
+	const {edgeTypeNames} = resolveLayout(header.meta);
+	const numericType1 = edgeTypeNames.indexOf('element');
+	const numericType2 = edgeTypeNames.indexOf('hidden');
+	let maxStringName = -1;
 	let position = start;
 	while (position < totalBytes) {
 		const n = readSync(fd, buffer, 0, buffer.length, position);
 		if (n === 0) break;
+		const named = parser.edgesParsed;
 		const close = parser.writeEdgeSection(n === buffer.length ? buffer : buffer.subarray(0, n));
-		if (close >= 0) return {start, end: position + close, count: parser.edgesParsed};
+		// (the chunk's edges are still in cache)
+		maxStringName = maxNameOfStringEdges(arrays, named, parser.edgesParsed, numericType1, numericType2, maxStringName);
+		if (close >= 0) return {start, end: position + close, count: parser.edgesParsed, maxStringName};
 		position += n;
 		onChunk?.(position - start, parser.edgesParsed);
 	}
 	throw new SnapshotFormatError('the snapshot ends in the middle of the edges section (truncated?)');
+}
+
+/** `max`, or the largest name of the edges from..to-1 whose type names them by a string index. */
+function maxNameOfStringEdges(arrays: Omit<ExternalEdges, 'count'>, from: number, to: number, numericType1: number, numericType2: number, max: number): number {
+	const {edgeType, edgeName} = arrays;
+	for (let e = from; e < to; e++) {
+		const name = edgeName[e]!;
+		if (name > max && edgeType[e] !== numericType1 && edgeType[e] !== numericType2) max = name;
+	}
+	return max;
 }
 
 /**

@@ -220,15 +220,18 @@ function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions, how: 
 			parser.setExternalEdges({count: 0, ...job.arrays});
 			for (;;) {
 				const running = job.running();
-				parser.checkEdgeNames(job.edgesDone());
 				progress();
 				if (!running) break;
+				// the names of what has come, while waiting (once the thread is done, its largest name
+				// stands for the rest)
+				parser.checkEdgeNames(job.edgesDone());
 				yield 'edges';
 				options.signal?.throwIfAborted();
 			}
 			const result = job.result();
 			if (!result || result.start !== edgesStart || result.end !== edgesEnd) return null;
 			parser.setExternalEdges({count: result.count, ...job.arrays});
+			parser.edgeNamesBelow(result.maxStringName);
 		}
 		const graph = parser.end();
 		position = totalBytes;

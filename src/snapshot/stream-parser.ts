@@ -1303,6 +1303,15 @@ export class SnapshotParser {
 		}
 	}
 
+	/**
+	 * The thread that parsed the edges found no string-named edge named above `maxStringName`: when
+	 * that is inside `strings`, so is every edge name, and end() does not check them one by one
+	 * (otherwise it does, and words the first bad one).
+	 */
+	edgeNamesBelow(maxStringName: number): void {
+		if (maxStringName < this.strings.length) this.edgeNamesChecked = this.edgeName.length;
+	}
+
 	/** Every node name must point into `strings`. */
 	private checkNodeNames(): void {
 		const stringCount = this.strings.length;

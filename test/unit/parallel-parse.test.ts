@@ -96,6 +96,13 @@ describe('two-thread file parse', () => {
 		const text = readFileSync(path, 'latin1');
 		const header = readHeader(JSON.parse(text.slice(text.indexOf(':') + 1, text.indexOf('},\n"nodes"') + 1)).valueOf());
 		const open = text.indexOf('"edges":[') + '"edges":['.length;
+		// the largest string index naming an edge (element and hidden edges are named by numbers)
+		let maxStringName = -1;
+		for (let e = 0; e < expected.edgeCount; e++) {
+			const type = expected.edgeTypeNames[expected.edgeType[e]!];
+			if (type !== 'element' && type !== 'hidden') maxStringName = Math.max(maxStringName, expected.edgeName[e]!);
+		}
+		assert.ok(maxStringName > 0 && maxStringName < expected.strings.length);
 		const fd = openSync(path, 'r');
 		try {
 			for (const size of [7, 8, 13, 64, 1000]) {
@@ -105,7 +112,7 @@ describe('two-thread file parse', () => {
 				const arrays = {edgeType: new Uint8Array(header.edge_count), edgeName: new Uint32Array(header.edge_count), edgeTo: new Uint32Array(header.edge_count)};
 				const chunks: number[] = [];
 				const result = parseEdgeSection(fd, header, open, text.length, arrays, bytes => chunks.push(bytes), buffer);
-				assert.deepEqual(result, {start: open, end: text.indexOf(']', open) + 1, count: expected.edgeCount});
+				assert.deepEqual(result, {start: open, end: text.indexOf(']', open) + 1, count: expected.edgeCount, maxStringName});
 				assert.deepEqual(arrays, {edgeType: expected.edgeType, edgeName: expected.edgeName, edgeTo: expected.edgeTo}, `parse, read size ${size}`);
 				assert.ok(chunks.length > 0 && chunks.every((bytes, i) => i === 0 || bytes > chunks[i - 1]!));
 				assert.equal(findClosingBracket(fd, open, text.length, buffer), result.end);
