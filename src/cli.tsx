@@ -12,11 +12,17 @@ import {importOutsideCi} from './ui/import-outside-ci.js';
 
 export async function main(argv: string[]): Promise<number> {
 	const {own, command} = splitCommand(argv);
-	// `heaptop analyze BIG.heapsnapshot`: its second parse thread takes ~100 ms to start, as long as
-	// loading meow does (its bundled dependencies set themselves up on import): start it first.
+	// `heaptop analyze BIG.heapsnapshot`: its second parse thread takes ~30–100 ms to start, as long
+	// as loading meow does (its bundled dependencies set themselves up on import): start it first, and
+	// give it the first file's edges at once, so that it parses them while meow and the engine load.
 	if (own[0] === 'analyze') {
+		const files = own.slice(1).filter(arg => !arg.startsWith('-'));
 		const {prestartParallelParse} = await import('./snapshot/edge-threads.js');
-		prestartParallelParse(own.slice(1).filter(arg => !arg.startsWith('-')));
+		prestartParallelParse(files);
+		if (files[0] !== undefined) {
+			const {beginParallelParse} = await import('./snapshot/read-file.js');
+			beginParallelParse(files[0]);
+		}
 	}
 	const {default: meow} = await import('meow');
 	// The one-file bundle has no package.json beside it: the version is baked in at bundle time.

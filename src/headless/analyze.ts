@@ -32,10 +32,11 @@ export interface AnalyzeResult {
 
 export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResult> {
 	for (const file of options.files) checkReadable(file);
-	// A big file is parsed by two threads: the second starts now, while the engine loads (the CLI has
-	// usually started it already; this is for callers of analyzeFiles).
+	// A big file is parsed by two threads: the second starts now, while the engine loads. (The CLI has
+	// started it already, and begun the first file's parse; this is for other callers of analyzeFiles.)
 	const {prestartParallelParse} = await import('../snapshot/edge-threads.js');
-	prestartParallelParse(options.files);
+	const {hasBegunParse} = await import('../snapshot/read-file.js');
+	if (!options.files.some(hasBegunParse)) prestartParallelParse(options.files);
 	// Nothing else runs in this process: the engine can have the main thread (see EngineClient.inProcess).
 	const engine = await EngineClient.inProcess();
 	try {

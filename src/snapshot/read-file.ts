@@ -46,10 +46,11 @@ type ParseSteps = Generator<Pause, HeapGraph | null, void>;
 export {prestartParallelParse} from './edge-threads.js';
 
 export function parseSnapshotFile(path: string, options: ParseFileOptions = {}): HeapGraph {
-	const file = openSnapshotFile(path);
+	const begun = takeBegunParse(path, options);
+	const file = begun?.file ?? openSnapshotFile(path);
 	try {
-		if (wantsParallel(file, options)) {
-			const graph = runSync(parseInTwoThreads(file, options), file);
+		if (begun || wantsParallel(file, options)) {
+			const graph = runSync(parseInTwoThreads(file, options, {}, begun), file);
 			if (graph) return graph;
 		}
 		return runSync(parseInOneThread(file, options), file)!;
@@ -60,10 +61,11 @@ export function parseSnapshotFile(path: string, options: ParseFileOptions = {}):
 
 /** The same as parseSnapshotFile, but gives the event loop a turn every few chunks. */
 export async function parseSnapshotFileAsync(path: string, options: ParseFileOptions = {}): Promise<HeapGraph> {
-	const file = openSnapshotFile(path);
+	const begun = takeBegunParse(path, options);
+	const file = begun?.file ?? openSnapshotFile(path);
 	try {
-		if (wantsParallel(file, options)) {
-			const graph = await runAsync(parseInTwoThreads(file, options), file);
+		if (begun || wantsParallel(file, options)) {
+			const graph = await runAsync(parseInTwoThreads(file, options, {}, begun), file);
 			if (graph) return graph;
 		}
 		return (await runAsync(parseInOneThread(file, options), file))!;
@@ -78,12 +80,84 @@ export async function parseSnapshotFileAsync(path: string, options: ParseFileOpt
  * decides, and words, what is wrong with a file).
  */
 export function parseSnapshotFileInTwoThreads(path: string, options: ParseFileOptions = {}, how: TwoThreadOptions = {}): HeapGraph | null {
-	const file = openSnapshotFile(path);
+	const begun = takeBegunParse(path, options);
+	const file = begun?.file ?? openSnapshotFile(path);
 	try {
-		return runSync(parseInTwoThreads(file, options, how), file);
+		return runSync(parseInTwoThreads(file, options, how, begun), file);
 	} finally {
 		file.close();
 	}
+}
+
+/** A two-thread parse begun ahead of its caller (beginParallelParse): header read, edge thread at work. */
+interface BegunParse {
+	readonly path: string;
+	readonly file: SnapshotFile;
+	readonly parser: SnapshotParser;
+	/** where the parse carries on */
+	readonly position: number;
+}
+
+let begunParse: BegunParse | null = null;
+
+/**
+ * Begins the two-thread parse of `path` now, if it is big enough to get one: reads its first chunk
+ * (the header) and hands the edges array to the edge thread at once, so that the thread parses it
+ * while the caller loads the rest of itself (`heaptop analyze`: its command-line parser, the engine;
+ * the thread would otherwise wait ~30 ms for this thread to read the header). Start that thread first
+ * (prestartParallelParse). The next parse of `path` carries on from there; a parse of another file,
+ * or abandonBegunParse(), drops it. Never throws: the parse itself finds and words what is wrong.
+ */
+export function beginParallelParse(path: string, options: ParseFileOptions = {}): void {
+	abandonBegunParse();
+	let file: SnapshotFile | null = null;
+	try {
+		file = openSnapshotFile(path);
+		if (!wantsParallel(file, options)) return;
+		const parser = newTwoThreadParser(file);
+		const chunk = file.read(0);
+		parser.write(chunk);
+		const header = parser.parsedHeader;
+		// (a first chunk that reaches the edges array is a file this is not worth it for)
+		if (!header || parser.externalEdgesAt >= 0) return;
+		file.edgeJob = startEdgeJob(file, header, parser.headerEndOffset);
+		if (!file.edgeJob) return;
+		begunParse = {path, file, parser, position: chunk.length};
+		file = null;
+	} catch {
+		// left for the parse itself
+	} finally {
+		if (file) dropFile(file);
+	}
+}
+
+/** Whether a parse of `path` has been begun ahead and not taken yet. */
+export function hasBegunParse(path: string): boolean {
+	return begunParse?.path === path;
+}
+
+/** Drops the parse begun ahead, if any (its file closed, its edge thread let go). */
+export function abandonBegunParse(): void {
+	const begun = begunParse;
+	begunParse = null;
+	if (begun) dropFile(begun.file);
+}
+
+/** The parse begun ahead for `path`, taken out of its slot; any other is dropped. */
+function takeBegunParse(path: string, options: ParseFileOptions): BegunParse | null {
+	const begun = begunParse;
+	if (!begun || begun.path !== path || !wantsParallel(begun.file, options)) {
+		abandonBegunParse();
+		return null;
+	}
+	begunParse = null;
+	return begun;
+}
+
+function dropFile(file: SnapshotFile): void {
+	file.edgeJob?.stop();
+	file.edgeJob = null;
+	file.close();
 }
 
 export interface TwoThreadOptions {
@@ -150,12 +224,10 @@ function* parseInOneThread(file: SnapshotFile, options: ParseFileOptions): Parse
  * thread parses the edges itself and the edge thread is stopped. Anything else (a format error on either side included)
  * gives up with null, so that the one-thread parse decides what the file holds or what is wrong with it.
  */
-function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions, how: TwoThreadOptions = {}): ParseSteps {
+function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions, how: TwoThreadOptions = {}, begun: BegunParse | null = null): ParseSteps {
 	const {totalBytes} = file;
-	// The node columns shared too: the edge thread can then compute the shallow sizes while this one
-	// computes class keys (startShallowSizesJob in edge-section-worker.ts).
-	const parser = new SnapshotParser({totalBytes, externalEdges: true, sharedNodeArrays: true});
-	let position = 0;
+	const parser = begun?.parser ?? newTwoThreadParser(file);
+	let position = begun?.position ?? 0;
 	let skipped = 0;
 	let edgesStart = -1;
 	let edgesEnd = -1;
@@ -245,6 +317,12 @@ function* parseInTwoThreads(file: SnapshotFile, options: ParseFileOptions, how: 
 		file.edgeJob?.stop();
 		file.edgeJob = null;
 	}
+}
+
+function newTwoThreadParser(file: SnapshotFile): SnapshotParser {
+	// The node columns shared too: the edge thread can then compute the shallow sizes while this one
+	// computes class keys (startShallowSizesJob in edge-section-worker.ts).
+	return new SnapshotParser({totalBytes: file.totalBytes, externalEdges: true, sharedNodeArrays: true});
 }
 
 /** The edges array parsed on this thread, a chunk at a time, after the rest of the file. */

@@ -4,7 +4,7 @@
  * exactly the one-thread parse's error.
  */
 import assert from 'node:assert/strict';
-import {closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
@@ -15,7 +15,15 @@ import {startShallowSizesJob} from '../../src/snapshot/edge-section-worker.js';
 import {edgeWorkersStarted} from '../../src/snapshot/edge-threads.js';
 import {analyzeGraph} from '../../src/snapshot/analysis.js';
 import {computeShallowSizes} from '../../src/snapshot/shallow-size.js';
-import {parseSnapshotFile, parseSnapshotFileAsync, parseSnapshotFileInTwoThreads, prestartParallelParse} from '../../src/snapshot/read-file.js';
+import {
+	abandonBegunParse,
+	beginParallelParse,
+	hasBegunParse,
+	parseSnapshotFile,
+	parseSnapshotFileAsync,
+	parseSnapshotFileInTwoThreads,
+	prestartParallelParse,
+} from '../../src/snapshot/read-file.js';
 import {writeChildSnapshot} from '../helpers/child-snapshot.js';
 import {assertSameGraph, buildSample, referenceGraph, sampleFixtures} from '../helpers/parser-fixtures.js';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
@@ -238,6 +246,45 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 		assert.equal(edgeWorkersStarted(), started + 3, 'files below the threshold start nothing');
 	});
 
+	it('a parse begun ahead hands the edges to the thread at once; the parse of that file carries on from it', async () => {
+		await new Promise(resolve => setImmediate(resolve));
+		const expected = parseSnapshotFile(file, NEVER);
+		const started = edgeWorkersStarted();
+		prestartParallelParse([file], ALWAYS);
+		beginParallelParse(file, ALWAYS);
+		assert.ok(hasBegunParse(file));
+		assert.equal(edgeWorkersStarted(), started + 1, 'the begun parse took the thread started ahead');
+		const graph = parseSnapshotFile(file, ALWAYS);
+		assert.ok(graph.edgeTo.buffer instanceof SharedArrayBuffer, 'the edges came from the edge thread');
+		assertSameGraph(graph, expected);
+		assert.equal(hasBegunParse(file), false, 'taken by the parse');
+		assert.equal(edgeWorkersStarted(), started + 1, 'no other thread');
+
+		// begun for one file, then another parsed: dropped, and the other parses as usual
+		await new Promise(resolve => setImmediate(resolve));
+		const copy = join(dir, 'copy.heapsnapshot');
+		copyFileSync(file, copy);
+		beginParallelParse(file, ALWAYS);
+		assertSameGraph(parseSnapshotFile(copy, ALWAYS), expected, 'another file');
+		assert.equal(hasBegunParse(file), false, 'dropped by the parse of another file');
+		beginParallelParse(file, ALWAYS);
+		abandonBegunParse();
+		assert.equal(hasBegunParse(file), false, 'dropped on request');
+		assertSameGraph(parseSnapshotFile(file, ALWAYS), expected, 'after a dropped one');
+
+		// nothing begun for what cannot be a two-thread parse, and no error either
+		const notSnapshot = join(dir, 'not-a-snapshot.heapsnapshot');
+		writeFileSync(notSnapshot, 'hello, this is no heap snapshot\n'.repeat(1000));
+		for (const [path, options, why] of [
+			[join(dir, 'missing.heapsnapshot'), ALWAYS, 'a missing file'],
+			[notSnapshot, ALWAYS, 'not a snapshot'],
+			[file, NEVER, 'a file below the threshold'],
+		] as const) {
+			beginParallelParse(path, options);
+			assert.equal(hasBegunParse(path), false, why);
+		}
+	});
+
 	it('its second thread then computes the shallow sizes, the same as this thread would, and is ended after', async () => {
 		await new Promise(resolve => setImmediate(resolve));
 		const oneThread = parseSnapshotFile(file, NEVER);
@@ -278,6 +325,9 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 			assert.equal(parseSnapshotFileInTwoThreads(path, {}, WAIT), null);
 			assert.equal(parseSnapshotFileInTwoThreads(path, {}, HERE), null);
 			assert.throws(() => parseSnapshotFile(path, ALWAYS), {name: 'SnapshotFormatError', message});
+			beginParallelParse(path, ALWAYS);
+			assert.ok(hasBegunParse(path), `${name}: its header reads fine`);
+			assert.throws(() => parseSnapshotFile(path, ALWAYS), {name: 'SnapshotFormatError', message}, `${name}, begun ahead`);
 		}
 	});
 });
