@@ -23,6 +23,7 @@ import {adviceFor, classifyHops, type HopInfo} from './hints.js';
 import {locationEntryOf} from './locations.js';
 import {edgeSource, type RetainersIndex} from './retainers-index.js';
 import {NO_EDGE, type ShortestPathTree} from './traverse.js';
+import {grown} from './scratch.js';
 
 export interface ClassRetainersOptions {
 	/** instances to trace at most (default 200), spread over the class's id range */
@@ -435,16 +436,22 @@ export class PathLabeler {
 		// One lookup per node: which keys belong to the class (same-named classes from several files).
 		const wanted = new Uint8Array(keyCount);
 		for (let k = 0; k < keyCount; k++) if (keyClass[k] === c) wanted[k] = 1;
-		const shallow = this.shallowSizes;
-		const count = this.graph.nodeCount;
-		// Counted first, then filled: a typed array, not a JS array of up to a million numbers
-		// (those cost heap and GC time for a list that is only sampled).
-		let found = 0;
-		for (let n = 0; n < count; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) found++;
-		const out = new Uint32Array(found);
-		for (let n = 0, i = 0; n < count && i < found; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) out[i++] = n;
-		return out;
+		// A typed array, not a JS array of up to a million numbers (those cost heap and GC time for a list
+		// that is only sampled); one pass, the array doubled as it fills.
+		return collectInstances(nodeKey, wanted, this.shallowSizes, this.graph.nodeCount);
 	}
+}
+
+/** The nodes whose key is wanted (and whose shallow size is not 0), in node order. */
+function collectInstances(nodeKey: Uint32Array, wanted: Uint8Array, shallow: SizeArray | null, count: number): Uint32Array {
+	let out = new Uint32Array(1024);
+	let found = 0;
+	for (let n = 0; n < count; n++) {
+		if (wanted[nodeKey[n]!] !== 1 || (shallow !== null && shallow[n] === 0)) continue;
+		if (found === out.length) out = grown(out);
+		out[found++] = n;
+	}
+	return out.subarray(0, found);
 }
 
 /**
