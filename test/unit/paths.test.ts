@@ -162,3 +162,21 @@ test('sampleByIdOrder picks the same evenly spread instances as sorting them all
 		assert.deepEqual(sampleByIdOrder(instances, ids, max), expected, `max ${max}`);
 	}
 });
+
+test('a class with thousands of instances: every instance with a size is examined, in node order', () => {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global', {selfSize: 16});
+	b.edge(b.root, global, 'shortcut', 'global');
+	const list = b.node('array', '(object elements)', {selfSize: 16});
+	b.edge(global, list, 'property', 'items');
+	for (let i = 0; i < 2500; i++) {
+		// every tenth with no size of its own: not listed by the Summary, so not sampled either
+		const item = b.node('object', 'Item', {selfSize: i % 10 === 0 ? 0 : 24});
+		b.edge(list, item, 'element', i);
+	}
+	const analysis = analyzeGraph(graphFromJson(b.toJson()));
+	const all = analysis.classRetainers('Item', {maxInstances: 10_000})!;
+	assert.equal(all.examined, 2250);
+	assert.equal(all.clusters[0]!.count, 2250);
+	assert.equal(analysis.classRetainers('Item', {maxInstances: 100})!.examined, 100);
+});
