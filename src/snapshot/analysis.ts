@@ -12,17 +12,29 @@ import {PathLabeler, classRetainers, directRetainerPaths, type ClassRetainersOpt
 import {buildRetainers, type RetainersIndex} from './retainers-index.js';
 import {computeShallowSizes} from './shallow-size.js';
 import {summarize, type EngineSummary, type SummaryOptions} from './summary.js';
-import {computeShortestPaths, type ShortestPathTree} from './traverse.js';
+import {computeShortestPaths, traversalTables, treeOfParentEdges, type ShortestPathTree, type TraversalTables} from './traverse.js';
 import {WeakMapEdges} from './weakmap-edges.js';
 import {ScratchArrays} from './scratch.js';
 
 export interface AnalysisOptions extends ClassKeyOptions {
 	/**
 	 * Starts the shallow sizes on another thread, or says null (read-file.ts's edge thread, kept after a
-	 * two-thread parse: startShallowSizesJob). The summary then computes class keys meanwhile. Injected,
-	 * so that this module stays free of threads.
+	 * two-thread parse: startShallowSizesJob). The summary then computes class keys meanwhile. With
+	 * `paths` (the strings' answers, made only if that thread can take the job), for a summary with
+	 * retained sizes, the thread then builds the shortest-path tree while this one computes the
+	 * essential edges. Injected, so that this module stays free of threads.
 	 */
-	shallowSizesElsewhere?: (graph: HeapGraph) => {result(): SizeArray | null} | null;
+	shallowSizesElsewhere?: (graph: HeapGraph, paths: (() => TraversalTables) | null) => PendingElsewhere | null;
+}
+
+/** What another thread computes for the summary (see AnalysisOptions.shallowSizesElsewhere). */
+export interface PendingElsewhere {
+	/** blocks; null when the other thread could not (this one computes them then) */
+	result(): SizeArray | null;
+	/** blocks: the tree's parent edges and two arrays free for reuse, or null (not asked for, or failed) */
+	shortestPaths(): {parentEdge: Uint32Array; spare: Uint32Array[]} | null;
+	/** lets the other thread go, whatever it was doing */
+	release(): void;
 }
 
 export interface SnapshotAnalysis {
@@ -48,6 +60,9 @@ export interface SnapshotAnalysis {
 	ordinalOfId(nodeId: number): number;
 }
 
+/** Up to this many nodes (8 MiB of parent edges), the shortest-path tree may be built on another thread. */
+export const PARALLEL_TREE_MAX_NODES = 1 << 21;
+
 export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): SnapshotAnalysis {
 	let keys: ClassKeys | undefined;
 	let shallow: SizeArray | undefined;
@@ -56,7 +71,10 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 	let tree: RetainedSizes | undefined;
 	let weakMaps: WeakMapEdges | undefined;
 	let labeler: PathLabeler | undefined;
-	// Dominators leave node-sized arrays here for the shortest-path tree; dropped once that is built.
+	/** the dominators' essential edges, when computed ahead (while another thread built the tree) */
+	let essentialAhead: Uint8Array | null = null;
+	// Node-sized arrays handed between the dominators and the shortest-path tree, whichever comes
+	// first; dropped once both are built.
 	const scratch = new ScratchArrays();
 
 	const api: SnapshotAnalysis = {
@@ -66,7 +84,7 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 		shortestPaths: () => {
 			if (!paths) {
 				paths = computeShortestPaths(graph, (weakMaps ??= WeakMapEdges.forGraph(graph)), scratch);
-				scratch.clear();
+				if (tree) scratch.clear();
 			}
 			return paths;
 		},
@@ -74,9 +92,11 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 		dominators: () => {
 			if (!tree) {
 				weakMaps ??= WeakMapEdges.forGraph(graph);
-				const essential = computeEssentialEdges(graph, weakMaps, scratch);
+				const essential = essentialAhead ?? computeEssentialEdges(graph, weakMaps, scratch);
+				essentialAhead = null;
 				// The per-class sums come with the sizes (from the tree's scratch arrays, no extra peak).
 				tree = computeRetainedSizes(graph, essential, api.shallowSizes(), api.classKeys(), scratch);
+				if (paths) scratch.clear();
 			}
 			return tree;
 		},
@@ -85,19 +105,40 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 		// memory than the graph's own id column; lookups happen on user drill-down only.
 		ordinalOfId: (nodeId: number) => graph.nodeId.indexOf(nodeId),
 		summary: (summaryOptions: SummaryOptions = {}) => {
+			const retained = summaryOptions.retained !== false;
 			if (!shallow && !keys) {
-				// Class keys here while another thread computes the shallow sizes, when one can.
-				const pending = options.shallowSizesElsewhere?.(graph) ?? null;
+				// Class keys here while another thread computes the shallow sizes, when one can. For
+				// retained sizes, that thread then builds the shortest-path tree (asked for next, by every
+				// caller of a retained summary) while this one computes the dominators' essential edges;
+				// the tree's other arrays then serve the dominators. That holds the tree's parent edges
+				// (4 bytes a node) through the dominators' peak, which the tree built after them would not:
+				// worth it while that is a few MB (the BFS is ~10 % of a 50 MB analyze), not on big heaps,
+				// whose peak memory is what decides whether the analysis can run on a busy host at all.
+				const wantsPaths = retained && !paths && !tree && graph.nodeCount <= PARALLEL_TREE_MAX_NODES;
+				let pathsAsked = false;
+				const pathsJob = () => {
+					pathsAsked = true;
+					return traversalTables(graph.strings, (weakMaps ??= WeakMapEdges.forGraph(graph)));
+				};
+				const pending = options.shallowSizesElsewhere?.(graph, wantsPaths ? pathsJob : null) ?? null;
 				if (pending) {
 					try {
 						api.classKeys();
-					} finally {
-						// collected even when the class keys failed, so that the other thread is always let go
 						shallow = pending.result() ?? computeShallowSizes(graph);
+						if (pathsAsked) {
+							essentialAhead = computeEssentialEdges(graph, weakMaps!, scratch);
+							const done = pending.shortestPaths();
+							if (done) {
+								paths = treeOfParentEdges(graph, done.parentEdge);
+								scratch.give(...done.spare);
+							}
+						}
+					} finally {
+						// whatever failed here, the other thread is let go
+						pending.release();
 					}
 				}
 			}
-			const retained = summaryOptions.retained !== false;
 			const result = summarize(graph, {
 				keys: api.classKeys(),
 				shallowSizes: api.shallowSizes(),

@@ -15,7 +15,9 @@ import {findEdgeSection, parseEdgeSection, type EdgeSectionResult} from './edge-
 import type {HeapGraph} from './graph.js';
 import {BackwardPrefault} from './prefault.js';
 import {computeShallowSizes} from './shallow-size.js';
-import {detach, isEdgeWorker, keepForFollowUp, retire, takeFollowUpWorker, takeWorker} from './edge-threads.js';
+import {ScratchArrays} from './scratch.js';
+import {shortestPathTree, traversalNamesFromTables, type TraversalTables} from './traverse.js';
+import {detach, hasFollowUpWorker, isEdgeWorker, keepForFollowUp, retire, takeFollowUpWorker, takeWorker} from './edge-threads.js';
 import type {ExternalEdges} from './stream-parser.js';
 import type {SnapshotHeader} from './meta.js';
 
@@ -52,6 +54,22 @@ interface ShallowJobData {
 	/** Uint32 × nodeCount: the sizes, when they fit */
 	result: SharedArrayBuffer;
 	/** Int32: the status word */
+	control: SharedArrayBuffer;
+	/** then, when asked, the shortest-path tree (traverse.ts) */
+	paths: PathsJobData | null;
+}
+
+/** The shortest-path tree after the shallow sizes: what it needs besides their columns, and where it goes. */
+interface PathsJobData {
+	tables: TraversalTables;
+	/** the edge names' shared buffer (from the parse) */
+	edgeName: SharedArrayBuffer;
+	/**
+	 * Uint32 × (nodeCount + 1) each: the tree's parent edges, then the BFS's queue and put-off list
+	 * (whose memory the caller takes back for its next phase)
+	 */
+	arrays: [SharedArrayBuffer, SharedArrayBuffer, SharedArrayBuffer];
+	/** Int32: its own status word */
 	control: SharedArrayBuffer;
 }
 
@@ -115,19 +133,40 @@ export interface EdgeSectionJob {
 export interface PendingShallowSizes {
 	/** Blocks until the worker is done: the sizes, or null (failed, or they need 64 bits). */
 	result(): Uint32Array | null;
+	/**
+	 * Blocks until the shortest-path tree asked for is done: its parent edges, and two node-sized arrays
+	 * the thread is done with (for the caller's next phase); null when not asked for, or failed.
+	 */
+	shortestPaths(): {parentEdge: Uint32Array; spare: Uint32Array[]} | null;
+	/** Lets the thread go (at once: answers not taken by now are not waited for). */
+	release(): void;
 }
 
 /**
  * Shallow sizes of `graph` on the kept edge thread, when there is one and the columns it reads are
- * shared (a two-thread parse); else null, and the caller computes them itself.
+ * shared (a two-thread parse); else null, and the caller computes them itself. With `paths` (the
+ * strings' answers the BFS needs, made only if the thread can take the job), the thread then builds the
+ * shortest-path tree (traverse.ts) too, while the caller does other work.
  */
-export function startShallowSizesJob(graph: HeapGraph): PendingShallowSizes | null {
+export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTables) | null = null): PendingShallowSizes | null {
 	const columns = {} as ShallowJobData['columns'];
 	for (const name of SHARED_COLUMNS) {
 		const buffer = graph[name].buffer;
 		if (!(buffer instanceof SharedArrayBuffer)) return null;
 		columns[name] = buffer;
 	}
+	if (!hasFollowUpWorker()) return null;
+	const edgeName = graph.edgeName.buffer;
+	const pathsData: PathsJobData | null =
+		paths && edgeName instanceof SharedArrayBuffer
+			? {
+					tables: paths(),
+					edgeName,
+					// (n + 1 slots: the size the dominators take next, see dominators.ts)
+					arrays: [0, 1, 2].map(() => new SharedArrayBuffer((graph.nodeCount + 1) * 4)) as PathsJobData['arrays'],
+					control: new SharedArrayBuffer(4),
+				}
+			: null;
 	const worker = takeFollowUpWorker();
 	if (!worker) return null;
 	const data: ShallowJobData = {
@@ -141,8 +180,10 @@ export function startShallowSizesJob(graph: HeapGraph): PendingShallowSizes | nu
 		externalStringData: graph.strings.indexOf('system / ExternalStringData'),
 		result: new SharedArrayBuffer(graph.nodeCount * 4),
 		control: new SharedArrayBuffer(4),
+		paths: pathsData,
 	};
 	const control = new Int32Array(data.control);
+	const pathsControl = pathsData ? new Int32Array(pathsData.control) : null;
 	let exited = false;
 	const onExit = () => (exited = true);
 	worker.on('error', () => {});
@@ -151,20 +192,44 @@ export function startShallowSizesJob(graph: HeapGraph): PendingShallowSizes | nu
 		// (an atomic write before the message, read first by the worker: the columns written before it
 		// are then visible there)
 		Atomics.store(control, STATUS, PENDING);
+		if (pathsControl) Atomics.store(pathsControl, STATUS, PENDING);
 		worker.postMessage(data);
 	} catch {
 		retire(worker);
 		return null;
 	}
+	/** The thread's answer in `word`: true when done. */
+	const answer = (word: Int32Array): boolean => {
+		// One pass over the edges (~0.15 s per 3 M nodes here): a thread that has not answered long
+		// after that is taken for dead, and this thread does the work itself.
+		if (!exited) Atomics.wait(word, STATUS, PENDING, STALL_MS + graph.nodeCount / 100);
+		return Atomics.load(word, STATUS) === DONE;
+	};
+	let sizes: Uint32Array | null | undefined;
+	let tree: {parentEdge: Uint32Array; spare: Uint32Array[]} | null | undefined = pathsData ? undefined : null;
+	let released = false;
+	const release = () => {
+		if (released) return;
+		released = true;
+		retire(detach(worker));
+	};
 	return {
 		result() {
-			// One pass over the edges (~0.15 s per 3 M nodes here): a thread that has not answered long
-			// after that is taken for dead, and this thread computes the sizes itself.
-			if (!exited) Atomics.wait(control, STATUS, PENDING, STALL_MS + graph.nodeCount / 100);
-			const done = Atomics.load(control, STATUS) === DONE;
-			retire(detach(worker));
-			return done ? new Uint32Array(data.result) : null;
+			if (sizes === undefined) sizes = !released && answer(control) ? new Uint32Array(data.result) : null;
+			// the thread is let go as soon as it has nothing more to do
+			if (tree !== undefined) release();
+			return sizes;
 		},
+		shortestPaths() {
+			if (tree === undefined) {
+				this.result(); // (the thread does the sizes first)
+				const [parentEdge, queue, putOff] = pathsData!.arrays.map(buffer => new Uint32Array(buffer));
+				tree = !released && answer(pathsControl!) ? {parentEdge: parentEdge!.subarray(0, graph.nodeCount), spare: [queue!, putOff!]} : null;
+				release();
+			}
+			return tree;
+		},
+		release,
 	};
 }
 
@@ -309,8 +374,38 @@ function runShallowJob(data: ShallowJobData): void {
 		};
 		const into = new Uint32Array(data.result);
 		if (computeShallowSizes(graph, {externalStringData: data.externalStringData, into}) === into) status = DONE;
+		Atomics.store(control, STATUS, status);
+		Atomics.notify(control, STATUS);
+		if (data.paths) runPathsJob({...graph, edgeName: new Uint32Array(data.paths.edgeName, 0, data.edgeCount)}, data.paths);
 	} catch {
 		// FAILED: the starting thread computes them itself
+	}
+	if (status !== DONE) {
+		Atomics.store(control, STATUS, status);
+		Atomics.notify(control, STATUS);
+	}
+	if (data.paths) {
+		const word = new Int32Array(data.paths.control);
+		if (Atomics.load(word, STATUS) === PENDING) {
+			Atomics.store(word, STATUS, FAILED);
+			Atomics.notify(word, STATUS);
+		}
+	}
+}
+
+/** The worker's body for the shortest-path tree: into the job's arrays (the parent edges first). */
+function runPathsJob(graph: HeapGraph, data: PathsJobData): void {
+	const control = new Int32Array(data.control);
+	let status = FAILED;
+	try {
+		const [parentEdge, queue, putOff] = data.arrays.map(buffer => new Uint32Array(buffer));
+		// (the scratch hands out the first of equal arrays first: the BFS takes its parent edges first)
+		const scratch = new ScratchArrays();
+		scratch.give(parentEdge!, queue!, putOff!);
+		const tree = shortestPathTree(graph, traversalNamesFromTables(data.tables), scratch);
+		if (tree.parentEdge.buffer === data.arrays[0]) status = DONE;
+	} catch {
+		// FAILED: the starting thread builds the tree itself
 	}
 	Atomics.store(control, STATUS, status);
 	Atomics.notify(control, STATUS);

@@ -137,6 +137,11 @@ export function retire(worker: Worker): void {
 	if (announcedJobs > 0) prestartEdgeSectionWorker(announcedJobs);
 }
 
+/** Whether a thread is kept for a follow-up job (see keepForFollowUp). */
+export function hasFollowUpWorker(): boolean {
+	return followUpWorker !== null;
+}
+
 /** The thread kept after a file's edges or shallow sizes (see keepForFollowUp), taken out of its slot. */
 export function takeFollowUpWorker(): Worker | null {
 	const worker = followUpWorker;

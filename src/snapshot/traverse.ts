@@ -21,7 +21,7 @@
  */
 import type {HeapGraph} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
-import {WeakMapEdges} from './weakmap-edges.js';
+import {WeakMapEdges, type ResolvedWeakMapEdges} from './weakmap-edges.js';
 import {ScratchArrays, grown} from './scratch.js';
 
 export const NO_DISTANCE = 0xffffffff;
@@ -41,12 +41,97 @@ export interface ShortestPathTree {
 /** parentEdge's mark for the root while the BFS runs (it has no parent edge, but it is visited). */
 const ROOT_MARK = 0xfffffffe;
 
+/**
+ * What the BFS needs from the strings table, as numbers and answers by string index, so that it can
+ * also run on a thread that does not have the strings (edge-section-worker.ts, from traversalTables()).
+ */
+export interface TraversalNames {
+	/** string indexes of DevTools' special nodes and edge (-1: absent) */
+	readonly nativeContextName: number;
+	readonly sloppyFunctionMap: number;
+	readonly mapDescriptorsName: number;
+	/** Whether a `(map descriptors)` slot named by this edge name is left out (DevTools' filter). */
+	skipsDescriptorSlot(name: number): boolean;
+	/** The WeakMap pair of an internal edge's name, or -1 (see weakmap-edges.ts). */
+	pairOf(name: number): number;
+}
+
+/** TraversalNames as plain data, to send to another thread (see traversalNamesFromTables). */
+export interface TraversalTables {
+	readonly nativeContextName: number;
+	readonly sloppyFunctionMap: number;
+	readonly mapDescriptorsName: number;
+	/** per string index: 1 when a (map descriptors) slot of that name is left out */
+	readonly skippedDescriptorSlot: Uint8Array;
+	readonly weakMaps: ResolvedWeakMapEdges;
+}
+
 export function computeShortestPaths(
 	graph: HeapGraph,
 	weakMaps: WeakMapEdges = WeakMapEdges.forGraph(graph),
 	scratch: ScratchArrays = new ScratchArrays(),
 ): ShortestPathTree {
-	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeName, edgeTo, strings} = graph;
+	return shortestPathTree(graph, traversalNames(graph.strings, weakMaps), scratch);
+}
+
+/** The names from the strings table itself, each looked at when the BFS first asks. */
+export function traversalNames(strings: readonly string[], weakMaps: WeakMapEdges): TraversalNames {
+	return {
+		nativeContextName: strings.indexOf('system / NativeContext'),
+		sloppyFunctionMap: strings.indexOf('sloppy_function_map'),
+		mapDescriptorsName: strings.indexOf('(map descriptors)'),
+		skipsDescriptorSlot: name => skipsDescriptorSlot(strings[name] ?? String(name)),
+		pairOf: name => weakMaps.pairOf(name),
+	};
+}
+
+/**
+ * Every answer the BFS may ask for, worked out now (a look at each string that may read as a
+ * number, and weakMaps.resolve()), for a thread without the strings.
+ */
+export function traversalTables(strings: readonly string[], weakMaps: WeakMapEdges): TraversalTables {
+	const names = traversalNames(strings, weakMaps);
+	const skippedDescriptorSlot = new Uint8Array(strings.length);
+	if (names.mapDescriptorsName >= 0) {
+		for (let i = 0; i < strings.length; i++) {
+			// (what starts with a letter or the like is no number; parseInt also takes signs and spaces)
+			const first = strings[i]!.charCodeAt(0);
+			if ((first < 0x3a || first >= 0x80) && skipsDescriptorSlot(strings[i]!)) skippedDescriptorSlot[i] = 1;
+		}
+	}
+	return {
+		nativeContextName: names.nativeContextName,
+		sloppyFunctionMap: names.sloppyFunctionMap,
+		mapDescriptorsName: names.mapDescriptorsName,
+		skippedDescriptorSlot,
+		weakMaps: weakMaps.resolve(),
+	};
+}
+
+/** TraversalNames answered from TraversalTables. */
+export function traversalNamesFromTables(tables: TraversalTables): TraversalNames {
+	const weakMaps = WeakMapEdges.fromResolved(tables.weakMaps);
+	const {skippedDescriptorSlot} = tables;
+	return {
+		nativeContextName: tables.nativeContextName,
+		sloppyFunctionMap: tables.sloppyFunctionMap,
+		mapDescriptorsName: tables.mapDescriptorsName,
+		// (a name past the strings is read as the number itself, as traversalNames does)
+		skipsDescriptorSlot: name => (name < skippedDescriptorSlot.length ? skippedDescriptorSlot[name] === 1 : skipsDescriptorSlot(String(name))),
+		pairOf: name => weakMaps.pairOf(name),
+	};
+}
+
+/** (map descriptors): keep slots 0, 1 and the keys (3i+2); skip types and descriptors. */
+function skipsDescriptorSlot(text: string): boolean {
+	const index = Number.parseInt(text, 10);
+	const keep = index < 2 || index % 3 !== 1 || Number.isNaN(index);
+	return !keep;
+}
+
+/** The BFS itself; `graph.strings` is not read (the names come as numbers and answers). */
+export function shortestPathTree(graph: HeapGraph, names: TraversalNames, scratch: ScratchArrays = new ScratchArrays()): ShortestPathTree {
+	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeName, edgeTo} = graph;
 	const nt = typeIds(graph.nodeTypeNames, ['hidden', 'array', 'synthetic', 'code', 'object shape'] as const);
 	const et = typeIds(graph.edgeTypeNames, ['weak', 'shortcut', 'internal', 'hidden'] as const);
 
@@ -67,18 +152,13 @@ export function computeShortestPaths(
 	const postponedNodeType = new Uint8Array(graph.nodeTypeNames.length);
 	for (const id of [nt.hidden, nt.code, nt['object shape'], nt.synthetic]) if (id >= 0) postponedNodeType[id] = 1;
 
-	const nativeContextName = strings.indexOf('system / NativeContext');
-	const sloppyFunctionMap = strings.indexOf('sloppy_function_map');
-	const mapDescriptorsName = strings.indexOf('(map descriptors)');
+	const {nativeContextName, sloppyFunctionMap, mapDescriptorsName} = names;
 	const pendingPairs = new Set<number>();
 
 	/** Whether edge e out of node n (of kind `special`) may be followed at all (DevTools' filter). */
 	const skipSpecial = (special: number, e: number): boolean => {
 		if (special === 1) return edgeName[e] === sloppyFunctionMap;
-		// (map descriptors): keep slots 0, 1 and the keys (3i+2); skip types and descriptors.
-		const index = Number.parseInt(strings[edgeName[e]!] ?? String(edgeName[e]), 10);
-		const keep = index < 2 || index % 3 !== 1 || Number.isNaN(index);
-		return !keep;
+		return names.skipsDescriptorSlot(edgeName[e]!);
 	};
 	const specialOf = (n: number): number => {
 		if (nodeType[n] === nt.hidden && nodeName[n] === nativeContextName && nativeContextName >= 0) return 1;
@@ -130,7 +210,7 @@ export function computeShortestPaths(
 				const to = edgeTo[e]!;
 				if (parentEdgeSigned[to] !== UNVISITED) continue;
 				if (edgeType[e] === internal) {
-					const pair = weakMaps.pairOf(edgeName[e]!);
+					const pair = names.pairOf(edgeName[e]!);
 					if (pair >= 0 && !pendingPairs.delete(pair)) {
 						pendingPairs.add(pair);
 						continue;
@@ -160,6 +240,11 @@ export function computeShortestPaths(
 	run(tail, tail + 1);
 	parentEdge[ROOT_ORDINAL] = NO_EDGE;
 	scratch.give(queue, putOff);
+	return treeOfParentEdges(graph, parentEdge);
+}
+
+/** The tree of shortestPathTree's parent edges (also when they were computed on another thread). */
+export function treeOfParentEdges(graph: HeapGraph, parentEdge: Uint32Array): ShortestPathTree {
 	let distance: Uint32Array | undefined;
 	return {
 		parentEdge,

@@ -15,6 +15,14 @@ const EPHEMERON = /^\d+(?<pair> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\
 const UNKNOWN = -2;
 const NOT_EPHEMERON = -1;
 
+/** WeakMapEdges' answers for every string index (see resolve()): plain typed arrays, for another thread. */
+export interface ResolvedWeakMapEdges {
+	/** per string index: the pair id, or -1 */
+	readonly pairOfString: Int32Array;
+	/** per pair id: the WeakMap table's node id */
+	readonly tableIdOfPair: Float64Array;
+}
+
 export class WeakMapEdges {
 	/** per string index: UNKNOWN, NOT_EPHEMERON, or the pair id */
 	private readonly pairOfString: Int32Array;
@@ -22,12 +30,34 @@ export class WeakMapEdges {
 	/** per pair id: the WeakMap table's node id */
 	readonly tableIdOfPair: number[] = [];
 
-	constructor(private readonly strings: readonly string[]) {
-		this.pairOfString = new Int32Array(strings.length).fill(UNKNOWN);
+	constructor(
+		private readonly strings: readonly string[],
+		resolved?: ResolvedWeakMapEdges,
+	) {
+		if (resolved) {
+			this.pairOfString = resolved.pairOfString;
+			this.tableIdOfPair = Array.from(resolved.tableIdOfPair);
+		} else {
+			this.pairOfString = new Int32Array(strings.length).fill(UNKNOWN);
+		}
 	}
 
 	static forGraph(graph: HeapGraph): WeakMapEdges {
 		return new WeakMapEdges(graph.strings);
+	}
+
+	/** The pairs of a resolve() elsewhere, for a thread without the strings table. */
+	static fromResolved(resolved: ResolvedWeakMapEdges): WeakMapEdges {
+		return new WeakMapEdges([], resolved);
+	}
+
+	/**
+	 * Every string looked at now (one `includes` each: ~1 ms per 65 k strings), so that the tables
+	 * answer pairOf for any name without the strings.
+	 */
+	resolve(): ResolvedWeakMapEdges {
+		for (let i = 0; i < this.pairOfString.length; i++) if (this.pairOfString[i] === UNKNOWN) this.pairOf(i);
+		return {pairOfString: this.pairOfString, tableIdOfPair: Float64Array.from(this.tableIdOfPair)};
 	}
 
 	get pairCount(): number {

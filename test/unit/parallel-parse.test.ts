@@ -299,12 +299,18 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 		assert.deepEqual(sizes, computeShallowSizes(oneThread));
 		assert.equal(startShallowSizesJob(graph), null, 'the thread is not kept after the job (no more files announced)');
 
-		// through the analysis, as the engine host and the bench use it: the same summary either way
+		// through the analysis, as the engine host and the bench use it: the same summary either way, and
+		// for retained sizes the same shortest-path tree, built on that thread
 		const again = parseSnapshotFileInTwoThreads(file, {}, WAIT)!;
 		let asked = 0;
-		const withThread = analyzeGraph(again, {shallowSizesElsewhere: g => (asked++, startShallowSizesJob(g))}).summary({retained: true});
+		const analysis = analyzeGraph(again, {shallowSizesElsewhere: (g, paths) => (asked++, startShallowSizesJob(g, paths))});
+		const withThread = analysis.summary({retained: true});
 		assert.equal(asked, 1);
-		assert.deepEqual(withThread, analyzeGraph(oneThread).summary({retained: true}));
+		const alone = analyzeGraph(oneThread);
+		assert.deepEqual(withThread, alone.summary({retained: true}));
+		assert.ok(analysis.shortestPaths().parentEdge.buffer instanceof SharedArrayBuffer, 'the tree came from the thread');
+		assert.deepEqual(Array.from(analysis.shortestPaths().parentEdge), Array.from(alone.shortestPaths().parentEdge));
+		assert.deepEqual(analysis.classRetainers('HeaptopParallelProbe'), alone.classRetainers('HeaptopParallelProbe'));
 
 		// an unused kept thread is ended once the event loop turns
 		parseSnapshotFileInTwoThreads(file, {}, WAIT);

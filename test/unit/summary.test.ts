@@ -72,3 +72,38 @@ test('generation buckets: an id equal to a boundary belongs to that boundary, id
 	assert.equal(item.maxId, 1001);
 	assert.equal(summary.maxNodeId, 1001);
 });
+
+test('work another thread was to do and could not is done here, and that thread is let go either way', () => {
+	const expected = analyzeGraph(sample().g);
+	const summary = expected.summary({retained: true});
+	const tree = Array.from(expected.shortestPaths().parentEdge);
+	for (const failing of ['shallow sizes', 'tree', 'both'] as const) {
+		const g = sample().g;
+		let released = 0;
+		let pathsAsked = false;
+		const analysis = analyzeGraph(g, {
+			shallowSizesElsewhere: (graph, paths) => {
+				pathsAsked = paths !== null;
+				return {
+					// answers as a thread gives them (its tree in an array one slot longer), or none
+					result: () => (failing === 'tree' ? analyzeGraph(graph).shallowSizes() : null),
+					shortestPaths: () => {
+						if (failing !== 'shallow sizes') return null;
+						const parentEdge = new Uint32Array(graph.nodeCount + 1);
+						parentEdge.set(analyzeGraph(graph).shortestPaths().parentEdge);
+						return {parentEdge: parentEdge.subarray(0, graph.nodeCount), spare: [new Uint32Array(graph.nodeCount + 1)]};
+					},
+					release: () => released++,
+				};
+			},
+		});
+		assert.deepEqual(analysis.summary({retained: true}), summary, failing);
+		assert.ok(pathsAsked, 'a retained summary asks for the tree');
+		assert.deepEqual(Array.from(analysis.shortestPaths().parentEdge), tree, failing);
+		assert.equal(released, 1, `${failing}: let go once`);
+	}
+	// a summary without retained sizes does not ask for the tree
+	let asked: boolean | undefined;
+	analyzeGraph(sample().g, {shallowSizesElsewhere: (_g, paths) => ((asked = paths !== null), null)}).summary({retained: false});
+	assert.equal(asked, false);
+});

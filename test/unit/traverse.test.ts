@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 import {graphFromJson} from '../helpers/reference-loader.js';
 import type {HeapGraph} from '../../src/snapshot/graph.js';
-import {computeShortestPaths, NO_DISTANCE, NO_EDGE, SYSTEM_DISTANCE} from '../../src/snapshot/traverse.js';
+import {computeShortestPaths, NO_DISTANCE, NO_EDGE, shortestPathTree, SYSTEM_DISTANCE, traversalNamesFromTables, traversalTables} from '../../src/snapshot/traverse.js';
+import {WeakMapEdges} from '../../src/snapshot/weakmap-edges.js';
 import {edgeSource} from '../../src/snapshot/retainers-index.js';
 import {randomGraph} from './engine-graphs.js';
 
@@ -142,4 +143,52 @@ test('a WeakMap value is as far as the farther of its table and key edges', () =
 	assert.equal(tree.distance[key], 4);
 	assert.equal(tree.distance[value], 5, 'not 4 through the table');
 	assert.equal(edgeSource(g, tree.parentEdge[value]!), key);
+});
+
+/** A heap with each of DevTools' special cases: the NativeContext's sloppy_function_map, (map descriptors) slots, a WeakMap pair. */
+function specialCasesHeap() {
+	const b = new SnapshotBuilder();
+	const global = b.node('object', 'global');
+	b.edge(b.root, global, 'shortcut', 'global');
+	const context = b.node('hidden', 'system / NativeContext');
+	const sloppy = b.node('object', 'SloppyMapOnly');
+	const other = b.node('object', 'FromContext');
+	b.edge(global, context, 'internal', 'native_context').edge(context, sloppy, 'internal', 'sloppy_function_map').edge(context, other, 'internal', 'other');
+	const descriptors = b.node('array', '(map descriptors)');
+	b.edge(global, descriptors, 'internal', 'descriptors');
+	// slots 0, 1 and the keys (3i+2) are followed; 3i+1 (i >= 1) are not, however the number is written
+	const slots = ['0', '1', '2', '4', '5', '7', '+10', ' 13', '3', 'x'];
+	const slotTargets = slots.map(name => {
+		const target = b.node('object', `Slot${name.trim()}`);
+		b.edge(descriptors, target, 'internal', name);
+		return target;
+	});
+	const wm = b.node('object', 'WeakMap');
+	const table = b.node('array', '', {id: 901});
+	const key = b.node('object', 'Key', {id: 903});
+	const value = b.node('object', 'Value', {id: 905});
+	const pair = (n: number) => `${n} / part of key (Key @903) -> value (Value @905) pair in WeakMap (table @901)`;
+	b.edge(global, wm, 'property', 'wm').edge(wm, table, 'internal', 'table').edge(global, key, 'property', 'key');
+	b.edge(table, value, 'internal', pair(3)).edge(key, value, 'internal', pair(1));
+	return {g: graphFromJson(b.toJson()), sloppy, other, slots, slotTargets};
+}
+
+test('DevTools\' filters: the sloppy_function_map and the (map descriptors) slots 3i+1 are not followed', () => {
+	const {g, sloppy, other, slots, slotTargets} = specialCasesHeap();
+	const tree = computeShortestPaths(g);
+	assert.equal(tree.parentEdge[sloppy], NO_EDGE);
+	assert.notEqual(tree.parentEdge[other], NO_EDGE);
+	const reached = slots.filter((_, i) => tree.parentEdge[slotTargets[i]!] !== NO_EDGE);
+	assert.deepEqual(reached, ['0', '1', '2', '5', '3', 'x']);
+});
+
+test('the BFS from tables (for a thread without the strings) gives the tree the strings give', () => {
+	const graphs = [specialCasesHeap().g, ...[31, 32, 33].map(seed => graphFromJson(randomGraph(seed, 60, 180).toJson()))];
+	for (const g of graphs) {
+		const expected = computeShortestPaths(g).parentEdge;
+		const tables = traversalTables(g.strings, WeakMapEdges.forGraph(g));
+		// structured-cloned, as they travel to the other thread; and that thread has no strings
+		const names = traversalNamesFromTables(structuredClone(tables));
+		assert.deepEqual(shortestPathTree({...g, strings: []}, names).parentEdge, expected);
+	}
 });
