@@ -198,24 +198,27 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 		retire(worker);
 		return null;
 	}
-	/** The thread's answer in `word`: true when done. */
-	const answer = (word: Int32Array): boolean => {
-		// One pass over the edges (~0.15 s per 3 M nodes here): a thread that has not answered long
-		// after that is taken for dead, and this thread does the work itself.
-		if (!exited) Atomics.wait(word, STATUS, PENDING, STALL_MS + graph.nodeCount / 100);
-		return Atomics.load(word, STATUS) === DONE;
-	};
-	let sizes: Uint32Array | null | undefined;
-	let tree: {parentEdge: Uint32Array; spare: Uint32Array[]} | null | undefined = pathsData ? undefined : null;
 	let released = false;
 	const release = () => {
 		if (released) return;
 		released = true;
 		retire(detach(worker));
 	};
+	/** The thread's answer in `word`: true when done; a thread with no answer in time is let go. */
+	const answer = (word: Int32Array): boolean => {
+		if (released) return false;
+		// One pass over the edges (~0.15 s per 3 M nodes here): a thread that has not answered long
+		// after that is taken for dead, and this thread does the work itself.
+		if (!exited) Atomics.wait(word, STATUS, PENDING, STALL_MS + graph.nodeCount / 100);
+		const status = Atomics.load(word, STATUS);
+		if (status === PENDING) release();
+		return status === DONE;
+	};
+	let sizes: Uint32Array | null | undefined;
+	let tree: {parentEdge: Uint32Array; spare: Uint32Array[]} | null | undefined = pathsData ? undefined : null;
 	return {
 		result() {
-			if (sizes === undefined) sizes = !released && answer(control) ? new Uint32Array(data.result) : null;
+			if (sizes === undefined) sizes = answer(control) ? new Uint32Array(data.result) : null;
 			// the thread is let go as soon as it has nothing more to do
 			if (tree !== undefined) release();
 			return sizes;
@@ -224,7 +227,7 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 			if (tree === undefined) {
 				this.result(); // (the thread does the sizes first)
 				const [parentEdge, queue, putOff] = pathsData!.arrays.map(buffer => new Uint32Array(buffer));
-				tree = !released && answer(pathsControl!) ? {parentEdge: parentEdge!.subarray(0, graph.nodeCount), spare: [queue!, putOff!]} : null;
+				tree = answer(pathsControl!) ? {parentEdge: parentEdge!.subarray(0, graph.nodeCount), spare: [queue!, putOff!]} : null;
 				release();
 			}
 			return tree;

@@ -83,17 +83,23 @@ test('work another thread was to do and could not is done here, and that thread 
 		let pathsAsked = false;
 		const analysis = analyzeGraph(g, {
 			shallowSizesElsewhere: (graph, paths) => {
-				pathsAsked = paths !== null;
+				// as a thread that can take the job does: it asks for the strings' answers
+				pathsAsked = paths?.() !== undefined;
+				let treeTaken = false;
 				return {
 					// answers as a thread gives them (its tree in an array one slot longer), or none
 					result: () => (failing === 'tree' ? analyzeGraph(graph).shallowSizes() : null),
 					shortestPaths: () => {
+						treeTaken = true;
 						if (failing !== 'shallow sizes') return null;
 						const parentEdge = new Uint32Array(graph.nodeCount + 1);
 						parentEdge.set(analyzeGraph(graph).shortestPaths().parentEdge);
 						return {parentEdge: parentEdge.subarray(0, graph.nodeCount), spare: [new Uint32Array(graph.nodeCount + 1)]};
 					},
-					release: () => released++,
+					release: () => {
+						assert.ok(treeTaken, 'the tree asked for is collected before the thread is let go');
+						released++;
+					},
 				};
 			},
 		});
