@@ -69,6 +69,13 @@ export interface CriClient {
 }
 
 const CLEANUP_BUDGET_MS = 2500;
+/**
+ * Detaching during a heap snapshot first waits this long for it: the target is paused until V8 is done
+ * anyway, and every cleanup call queues behind it (a 600 k-object heap takes ~3 s here), so the cleanup
+ * budget starts when the snapshot ends. A snapshot still running after that is left to finish without
+ * us (its probe then goes with its watchdog).
+ */
+const SNAPSHOT_WAIT_ON_CLOSE_MS = 120_000;
 /** The object group holding the id sentinel: one remote handle of this session, released on detach. */
 const SENTINEL_GROUP = 'heaptop-id-sentinel';
 const CONTEXT_GONE = /Cannot find context with specified id/i;
@@ -188,6 +195,8 @@ export class CdpTarget implements InspectorTarget {
 	private sampling = false;
 	private heapProfilerEnabled = false;
 	private snapshotting = false;
+	/** the takeHeapSnapshot call in flight, settled or not (close() waits for it) */
+	private snapshotCall: Promise<unknown> | null = null;
 	/**
 	 * An empty object this session holds a handle to, and the heap id V8 gave it at the last snapshot
 	 * ('0' before the first). If the id is gone before the next snapshot, V8 renumbered (cdp-facts §5).
@@ -317,8 +326,11 @@ export class CdpTarget implements InspectorTarget {
 		this.client.on('HeapProfiler.reportHeapSnapshotProgress', progressListener);
 		try {
 			// No timeout: a big heap legitimately takes minutes; a dead target rejects through `lost`.
-			await this.send('HeapProfiler.takeHeapSnapshot', {reportProgress: onProgress !== undefined}, 0, 'HeapProfiler.takeHeapSnapshot');
+			const call = this.send('HeapProfiler.takeHeapSnapshot', {reportProgress: onProgress !== undefined}, 0, 'HeapProfiler.takeHeapSnapshot');
+			this.snapshotCall = call.catch(() => {});
+			await call;
 		} finally {
+			this.snapshotCall = null;
 			this.client.removeListener('HeapProfiler.addHeapSnapshotChunk', chunkListener);
 			this.client.removeListener('HeapProfiler.reportHeapSnapshotProgress', progressListener);
 			this.snapshotting = false;
@@ -396,6 +408,11 @@ export class CdpTarget implements InspectorTarget {
 
 	private async closeOnce(): Promise<void> {
 		this.endListeners.clear();
+		if (this.snapshotCall && !this.connectionLost) {
+			await withTimeout(this.snapshotCall, SNAPSHOT_WAIT_ON_CLOSE_MS, () => new Error('snapshot still running')).catch(() => {
+				this.options.log?.('while detaching, the heap snapshot in progress did not finish in time; cleaning up anyway');
+			});
+		}
 		if (!this.connectionLost) {
 			const deadline = Date.now() + CLEANUP_BUDGET_MS;
 			const left = () => Math.max(200, deadline - Date.now());
