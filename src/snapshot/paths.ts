@@ -23,7 +23,6 @@ import {adviceFor, classifyHops, type HopInfo} from './hints.js';
 import {locationEntryOf} from './locations.js';
 import {edgeSource, type RetainersIndex} from './retainers-index.js';
 import {NO_EDGE, type ShortestPathTree} from './traverse.js';
-import {grown} from './scratch.js';
 
 export interface ClassRetainersOptions {
 	/** instances to trace at most (default 200), spread over the class's id range */
@@ -50,6 +49,8 @@ export class PathLabeler {
 	private readonly stringIndexes = new Map<string, number>();
 	private readonly contextName: number;
 	private readonly nativeContextName: number;
+	/** Instances per class key, as instancesOf counts them: one pass for every class asked about. */
+	private instancesPerKey: Uint32Array | null = null;
 
 	constructor(
 		readonly graph: HeapGraph,
@@ -435,23 +436,27 @@ export class PathLabeler {
 		const {nodeKey, keyClass, keyCount} = this.keys;
 		// One lookup per node: which keys belong to the class (same-named classes from several files).
 		const wanted = new Uint8Array(keyCount);
-		for (let k = 0; k < keyCount; k++) if (keyClass[k] === c) wanted[k] = 1;
-		// A typed array, not a JS array of up to a million numbers (those cost heap and GC time for a list
-		// that is only sampled); one pass, the array doubled as it fills.
-		return collectInstances(nodeKey, wanted, this.shallowSizes, this.graph.nodeCount);
+		let found = 0;
+		this.instancesPerKey ??= countInstancesPerKey(nodeKey, keyCount, this.shallowSizes, this.graph.nodeCount);
+		for (let k = 0; k < keyCount; k++) {
+			if (keyClass[k] !== c) continue;
+			wanted[k] = 1;
+			found += this.instancesPerKey[k]!;
+		}
+		// A typed array of the exact size, not a JS array of up to a million numbers (those cost heap and
+		// GC time for a list that is only sampled), nor one grown as it fills (its garbage adds to the
+		// peak of a big snapshot's analysis, which ends with these).
+		const out = new Uint32Array(found);
+		const shallow = this.shallowSizes;
+		for (let n = 0, i = 0, count = this.graph.nodeCount; n < count && i < found; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) out[i++] = n;
+		return out;
 	}
 }
 
-/** The nodes whose key is wanted (and whose shallow size is not 0), in node order. */
-function collectInstances(nodeKey: Uint32Array, wanted: Uint8Array, shallow: SizeArray | null, count: number): Uint32Array {
-	let out = new Uint32Array(1024);
-	let found = 0;
-	for (let n = 0; n < count; n++) {
-		if (wanted[nodeKey[n]!] !== 1 || (shallow !== null && shallow[n] === 0)) continue;
-		if (found === out.length) out = grown(out);
-		out[found++] = n;
-	}
-	return out.subarray(0, found);
+function countInstancesPerKey(nodeKey: Uint32Array, keyCount: number, shallow: SizeArray | null, nodeCount: number): Uint32Array {
+	const counts = new Uint32Array(keyCount);
+	for (let n = 0; n < nodeCount; n++) if (!(shallow && shallow[n] === 0)) counts[nodeKey[n]!]++;
+	return counts;
 }
 
 /**
