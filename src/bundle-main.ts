@@ -14,7 +14,7 @@ import {isMainThread} from 'node:worker_threads';
 import './pipeline/worker.js';
 // the second thread of a big snapshot file's parse (it checks its own marker, like the engine)
 import './snapshot/edge-section-worker.js';
-import {main} from './cli.js';
+import {endProcess, main} from './cli.js';
 
 interface BundleGlobals {
 	/** examples/demo-app.js, put into the banner by scripts/bundle.mjs */
@@ -44,9 +44,5 @@ if (isMainThread) {
 	const globals = globalThis as BundleGlobals;
 	const source = globals.__HEAPTOP_DEMO_SOURCE__;
 	if (typeof source === 'string') globals.__HEAPTOP_DEMO_APP__ = () => demoAppFromBundle(source);
-	const code = await main(process.argv.slice(2));
-	process.exitCode = code;
-	// as bin/heaptop.js: `heaptop analyze` is done once its report is flushed
-	if (process.argv[2] === 'analyze') process.exit(code);
-	setTimeout(() => process.exit(code), 3000).unref();
+	endProcess(await main(process.argv.slice(2)), process.argv.slice(2));
 }

@@ -93,6 +93,19 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
+ * Ends the process once main() has returned `code` (both entries, bin/heaptop.js and the bundle, call
+ * this). `heaptop analyze` is done once its report is flushed: it holds no connection and has closed
+ * its files, so it exits at once rather than wait for its worker threads to wind down (~10 ms of a
+ * 50 MB run). Anything else ends when its event loop empties, and if some stray handle holds the loop,
+ * 3 s later anyway: never hang the user's shell or CI job over it.
+ */
+export function endProcess(code: number, argv: string[]): void {
+	process.exitCode = code;
+	if (splitCommand(argv).own[0] === 'analyze') process.exit(code);
+	setTimeout(() => process.exit(code), 3000).unref();
+}
+
+/**
  * --allow-remote lifts the refusal, not the risk: say once, before anything connects, what attaching
  * to another machine's inspector means. (Without the flag, attach refuses before any traffic.)
  */
