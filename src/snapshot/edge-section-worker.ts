@@ -7,7 +7,8 @@
  * A thread that dies without a word (could not start, out of memory, killed) stops the heartbeat; the
  * waiting side then gives up on it and parses sequentially. This module is also the worker's entry:
  * it runs only when started with the marker below (in the one-file bundle it is part of the CLI file),
- * then takes jobs by message, one at a time: a file's edges, then that file's shallow sizes.
+ * then takes jobs by message, one at a time: a file's edges, then that file's shallow sizes (and, on
+ * smaller graphs, its shortest-path tree).
  */
 import {closeSync, openSync} from 'node:fs';
 import {parentPort, workerData, type Worker} from 'node:worker_threads';
@@ -351,14 +352,19 @@ export function startEdgeSectionJob(path: string, header: SnapshotHeader, search
 	};
 }
 
-/** The worker's body for a shallow-sizes job: a graph over the shared columns, the sizes into `result`. */
+/**
+ * The worker's body for a shallow-sizes job: a graph over the shared columns, the sizes into `result`;
+ * then, when asked, the shortest-path tree over the same graph. Each answer's status word is written
+ * once, by its own job.
+ */
 function runShallowJob(data: ShallowJobData): void {
 	const control = new Int32Array(data.control);
 	let status = FAILED;
+	let graph: HeapGraph | null = null;
 	try {
 		Atomics.load(control, STATUS);
 		const {columns} = data;
-		const graph: HeapGraph = {
+		graph = {
 			nodeCount: data.nodeCount,
 			edgeCount: data.edgeCount,
 			nodeTypeNames: data.nodeTypeNames,
@@ -377,36 +383,28 @@ function runShallowJob(data: ShallowJobData): void {
 		};
 		const into = new Uint32Array(data.result);
 		if (computeShallowSizes(graph, {externalStringData: data.externalStringData, into}) === into) status = DONE;
-		Atomics.store(control, STATUS, status);
-		Atomics.notify(control, STATUS);
-		if (data.paths) runPathsJob({...graph, edgeName: new Uint32Array(data.paths.edgeName, 0, data.edgeCount)}, data.paths);
 	} catch {
 		// FAILED: the starting thread computes them itself
 	}
-	if (status !== DONE) {
-		Atomics.store(control, STATUS, status);
-		Atomics.notify(control, STATUS);
-	}
-	if (data.paths) {
-		const word = new Int32Array(data.paths.control);
-		if (Atomics.load(word, STATUS) === PENDING) {
-			Atomics.store(word, STATUS, FAILED);
-			Atomics.notify(word, STATUS);
-		}
-	}
+	Atomics.store(control, STATUS, status);
+	Atomics.notify(control, STATUS);
+	if (data.paths) runPathsJob(graph, data.paths);
 }
 
 /** The worker's body for the shortest-path tree: into the job's arrays (the parent edges first). */
-function runPathsJob(graph: HeapGraph, data: PathsJobData): void {
+function runPathsJob(shallowGraph: HeapGraph | null, data: PathsJobData): void {
 	const control = new Int32Array(data.control);
 	let status = FAILED;
 	try {
-		const [parentEdge, queue, putOff] = data.arrays.map(buffer => new Uint32Array(buffer));
-		// (the scratch hands out the first of equal arrays first: the BFS takes its parent edges first)
-		const scratch = new ScratchArrays();
-		scratch.give(parentEdge!, queue!, putOff!);
-		const tree = shortestPathTree(graph, traversalNamesFromTables(data.tables), scratch);
-		if (tree.parentEdge.buffer === data.arrays[0]) status = DONE;
+		if (shallowGraph) {
+			const graph = {...shallowGraph, edgeName: new Uint32Array(data.edgeName, 0, shallowGraph.edgeCount)};
+			const [parentEdge, queue, putOff] = data.arrays.map(buffer => new Uint32Array(buffer));
+			// (the scratch hands out the first of equal arrays first: the BFS takes its parent edges first)
+			const scratch = new ScratchArrays();
+			scratch.give(parentEdge!, queue!, putOff!);
+			const tree = shortestPathTree(graph, traversalNamesFromTables(data.tables), scratch);
+			if (tree.parentEdge.buffer === data.arrays[0]) status = DONE;
+		}
 	} catch {
 		// FAILED: the starting thread builds the tree itself
 	}

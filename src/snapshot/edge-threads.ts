@@ -59,7 +59,7 @@ export function isEdgeWorker(data: unknown): boolean {
  *   while this thread analyses. Starting one costs ~70 ms on an idle 2-core machine, twice that while
  *   this thread parses.
  * - the follow-up: the thread that has just parsed a file's edges, kept for that file's shallow sizes
- *   (startShallowSizesJob), until this thread's event loop next turns.
+ *   and shortest-path tree (startShallowSizesJob), until this thread's event loop next turns.
  * An idle thread holds ~10 MB, so neither slot is filled without a reason.
  */
 let spareWorker: Worker | null = null;
