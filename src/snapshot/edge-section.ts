@@ -11,6 +11,7 @@
  */
 import {readSync} from 'node:fs';
 import {SnapshotFormatError} from './errors.js';
+import {maxStringEdgeName} from './graph.js';
 import {resolveLayout, type SnapshotHeader} from './meta.js';
 import {SnapshotParser, type ExternalEdges} from './stream-parser.js';
 
@@ -87,8 +88,6 @@ export function parseEdgeSection(
 ): EdgeSectionResult {
 	const parser = SnapshotParser.forEdgeSection(header, arrays, start);
 	const {edgeTypeNames} = resolveLayout(header.meta);
-	const numericType1 = edgeTypeNames.indexOf('element');
-	const numericType2 = edgeTypeNames.indexOf('hidden');
 	let maxStringName = -1;
 	let position = start;
 	while (position < totalBytes) {
@@ -97,22 +96,12 @@ export function parseEdgeSection(
 		const named = parser.edgesParsed;
 		const close = parser.writeEdgeSection(n === buffer.length ? buffer : buffer.subarray(0, n));
 		// (the chunk's edges are still in cache)
-		maxStringName = maxNameOfStringEdges(arrays, named, parser.edgesParsed, numericType1, numericType2, maxStringName);
+		maxStringName = maxStringEdgeName(edgeTypeNames, arrays.edgeType, arrays.edgeName, named, parser.edgesParsed, maxStringName);
 		if (close >= 0) return {start, end: position + close, count: parser.edgesParsed, maxStringName};
 		position += n;
 		onChunk?.(position - start, parser.edgesParsed);
 	}
 	throw new SnapshotFormatError('the snapshot ends in the middle of the edges section (truncated?)');
-}
-
-/** `max`, or the largest name of the edges from..to-1 whose type names them by a string index. */
-function maxNameOfStringEdges(arrays: Omit<ExternalEdges, 'count'>, from: number, to: number, numericType1: number, numericType2: number, max: number): number {
-	const {edgeType, edgeName} = arrays;
-	for (let e = from; e < to; e++) {
-		const name = edgeName[e]!;
-		if (name > max && edgeType[e] !== numericType1 && edgeType[e] !== numericType2) max = name;
-	}
-	return max;
 }
 
 /**

@@ -75,6 +75,21 @@ export function typeIds<const T extends readonly string[]>(names: readonly strin
 	return out as Record<T[number], number>;
 }
 
+/**
+ * `max`, or the largest name among the edges from..to-1 that are named by a string index: every edge
+ * but element and hidden ones, whose name is the index itself. (The parser checks these names against
+ * its strings with it; the edge thread of a two-thread parse reports it.)
+ */
+export function maxStringEdgeName(edgeTypeNames: readonly string[], edgeType: Uint8Array, edgeName: Uint32Array, from: number, to: number, max = -1): number {
+	const element = edgeTypeNames.indexOf('element');
+	const hidden = edgeTypeNames.indexOf('hidden');
+	for (let e = from; e < to; e++) {
+		const name = edgeName[e]!;
+		if (name > max && edgeType[e] !== element && edgeType[e] !== hidden) max = name;
+	}
+	return max;
+}
+
 /** The text of an edge's name: the property/variable name, or the element index as a string. */
 export function edgeNameText(graph: HeapGraph, edge: number): string {
 	const typeName = graph.edgeTypeNames[graph.edgeType[edge]!];

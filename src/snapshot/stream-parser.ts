@@ -21,7 +21,7 @@
  */
 import {constants as bufferConstants} from 'node:buffer';
 import {SnapshotFormatError} from './errors.js';
-import {LOCATION_FIELDS, LOCATION_NODE, type HeapGraph, type SourceLocations} from './graph.js';
+import {LOCATION_FIELDS, LOCATION_NODE, maxStringEdgeName, type HeapGraph, type SourceLocations} from './graph.js';
 import {readHeader, resolveLayout, type SnapshotHeader, type SnapshotLayout} from './meta.js';
 import {scanEdgeRecords, scanLocationRecords, scanNodeRecords} from './record-scanners.js';
 
@@ -1325,18 +1325,18 @@ export class SnapshotParser {
 
 	/** So must every edge name that is a string index (element/hidden edge names are numbers). */
 	private checkEdgeNamesBelow(upTo: number): void {
-		const layout = this.layout!;
+		const {edgeTypeNames} = this.layout!;
 		const stringCount = this.strings.length;
-		const numericType1 = layout.edgeTypeNames.indexOf('element');
-		const numericType2 = layout.edgeTypeNames.indexOf('hidden');
 		const edgeType = this.edgeType;
 		const edgeName = this.edgeName;
 		const from = this.edgeNamesChecked;
 		upTo = Math.min(upTo, edgeName.length);
-		for (let e = from; e < upTo; e++) {
-			const type = edgeType[e]!;
-			if (edgeName[e]! >= stringCount && type !== numericType1 && type !== numericType2) {
-				throw new SnapshotFormatError(`edge ${e} is named by string ${edgeName[e]} but there are only ${stringCount} strings`);
+		if (maxStringEdgeName(edgeTypeNames, edgeType, edgeName, from, upTo) >= stringCount) {
+			// (a bad file: find the first bad edge, to name it)
+			for (let e = from; e < upTo; e++) {
+				if (maxStringEdgeName(edgeTypeNames, edgeType, edgeName, e, e + 1) >= stringCount) {
+					throw new SnapshotFormatError(`edge ${e} is named by string ${edgeName[e]} but there are only ${stringCount} strings`);
+				}
 			}
 		}
 		if (upTo > from) this.edgeNamesChecked = upTo;
