@@ -1,3 +1,5 @@
+import type {StringTable} from './string-table.js';
+
 /**
  * HeapGraph: a V8 heap snapshot held as flat typed arrays (struct of arrays), the one representation
  * every engine module works on. No object is ever created per node or per edge.
@@ -20,7 +22,8 @@ export interface HeapGraph {
 	readonly nodeTypeNames: readonly string[];
 	/** Edge type names by type id, from `meta.edge_types[typeField]`. */
 	readonly edgeTypeNames: readonly string[];
-	readonly strings: readonly string[];
+	/** the strings table (see string-table.ts): read it with at(), not [] */
+	readonly strings: StringTable;
 
 	readonly nodeType: Uint8Array;
 	readonly nodeName: Uint32Array;
@@ -95,11 +98,11 @@ export function edgeNameText(graph: HeapGraph, edge: number): string {
 	const typeName = graph.edgeTypeNames[graph.edgeType[edge]!];
 	const raw = graph.edgeName[edge]!;
 	if (typeName === 'element' || typeName === 'hidden') return String(raw);
-	return graph.strings[raw] ?? String(raw);
+	return graph.strings.at(raw) ?? String(raw);
 }
 
 export function nodeNameText(graph: HeapGraph, node: number): string {
-	return graph.strings[graph.nodeName[node]!] ?? '';
+	return graph.strings.at(graph.nodeName[node]!) ?? '';
 }
 
 export function nodeTypeText(graph: HeapGraph, node: number): string {

@@ -117,7 +117,7 @@ export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {int
 		const properties: string[] = [];
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
 			if (edgeType[e] !== propertyType || edgeName[e] === protoName) continue;
-			const property = strings[edgeName[e]!] ?? '';
+			const property = strings.at(edgeName[e]!) ?? '';
 			const formatted = formatPropertyName(property);
 			if (name.length > MIN_INTERFACE_PROPERTY_COUNT && name.length + formatted.length > MAX_INTERFACE_NAME_LENGTH) break;
 			if (name.length !== 1) name += ', ';
@@ -170,7 +170,7 @@ export function inferInterfaceNames(graph: HeapGraph, plain: PlainObjects): {int
 		const n = listFirst[list]!;
 		properties.length = 0;
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
-			if (edgeType[e] === propertyType) properties.push(strings[edgeName[e]!] ?? '');
+			if (edgeType[e] === propertyType) properties.push(strings.at(edgeName[e]!) ?? '');
 		}
 		properties.sort();
 		let states: TrieNode[] = [root];

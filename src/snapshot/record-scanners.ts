@@ -187,3 +187,54 @@ export function scanLocationRecords(buf: Uint8Array, i: number, fastEnd: number,
 	}
 	return i;
 }
+
+/**
+ * The strings section's fast path: from `i`, an opening quote, every string that is plain (ASCII,
+ * no backslash) and closes before `end`, each with the `,` and the whitespace that follow it when
+ * another string comes next. Each string's span (text + 1, start and end, positions relative to
+ * `base`, quotes left out) goes into spans from slot `3 × cursor[0]`, while cursor[0] < `limit`.
+ * Stops at the opening quote of a string it does not take (a backslash or a byte ≥ 0x80 in it, or no
+ * closing quote before `end`: the parser's general loop takes it), or right after the closing quote
+ * of a string not followed by `,` and another string (cursor[1] = 1 then, else 0). Returns where it
+ * stopped.
+ */
+export function scanPlainStrings(
+	buf: Uint8Array,
+	i: number,
+	end: number,
+	spans: Uint32Array,
+	limit: number,
+	text: number,
+	base: number,
+	cursor: Float64Array,
+): number {
+	let k = cursor[0]!;
+	cursor[1] = 0;
+	while (k < limit) {
+		let j = i + 1;
+		let c = 0;
+		for (; j < end; j++) {
+			c = buf[j]!;
+			if (c === 0x22 || c === 0x5c || c >= 0x80) break;
+		}
+		if (j >= end || c !== 0x22) break;
+		const at = k * 3;
+		spans[at] = text + 1;
+		spans[at + 1] = i + 1 - base;
+		spans[at + 2] = j - base;
+		k++;
+		cursor[0] = k;
+		let p = j + 1;
+		if (p < end && buf[p] === 0x2c) {
+			p++;
+			while (p < end && ((c = buf[p]!) === 0x0a || c === 0x20 || c === 0x0d || c === 0x09)) p++;
+			if (p < end && buf[p] === 0x22) {
+				i = p;
+				continue;
+			}
+		}
+		cursor[1] = 1;
+		return j + 1;
+	}
+	return i;
+}

@@ -21,9 +21,10 @@
  */
 import {constants as bufferConstants} from 'node:buffer';
 import {SnapshotFormatError} from './errors.js';
+import {ParsedStrings} from './string-table.js';
 import {LOCATION_FIELDS, LOCATION_NODE, maxStringEdgeName, type HeapGraph, type SourceLocations} from './graph.js';
 import {readHeader, resolveLayout, type SnapshotHeader, type SnapshotLayout} from './meta.js';
-import {scanEdgeRecords, scanLocationRecords, scanNodeRecords} from './record-scanners.js';
+import {scanEdgeRecords, scanLocationRecords, scanNodeRecords, scanPlainStrings} from './record-scanners.js';
 
 export interface SnapshotParserOptions {
 	/** Called after each write() with the bytes consumed so far and the section being read. */
@@ -104,6 +105,8 @@ const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 const INITIAL_RECORDS = 1 << 20;
 /** A stream of unknown length reserves at most this many nodes or edges at once (2.3 GB of address space). */
 const MAX_RESERVED_RECORDS = 1 << 27;
+/** At most this many strings are reserved at once (192 MiB of address space; more grow by doubling). */
+const MAX_RESERVED_STRINGS = 1 << 24;
 /** At most this many locations are reserved at once (256 MiB of address space; more grows by doubling). */
 const MAX_RESERVED_LOCATIONS = 1 << 24;
 
@@ -178,12 +181,15 @@ export class SnapshotParser {
 	private locationData = new Uint32Array(0);
 
 	// Strings.
-	private readonly strings: string[] = [];
+	private strings = new ParsedStrings();
 	private stringState = T_EXPECT;
 	private stringEscapePending = false;
 	private stringHasEscape = false;
 	private stringHasHighBytes = false;
 	private readonly stringCarry = new Carry();
+	/** This chunk's text in `strings` (from its first plain string on), or -1 before one (see plainString). */
+	private chunkText = -1;
+	private chunkTextStart = 0;
 
 	// Skipped values.
 	private skipMode = K_CONTAINER;
@@ -493,6 +499,9 @@ export class SnapshotParser {
 		if (key === 'strings') {
 			this.state = S_STRINGS;
 			this.stringState = T_EXPECT;
+			// Room for as many strings as the rest of the input could hold (3 bytes each at least: `"",`),
+			// when its size is known: pages past the last string are never touched.
+			if (this.totalBytes !== undefined) this.strings = new ParsedStrings(Math.min(MAX_RESERVED_STRINGS, Math.floor(Math.max(0, this.totalBytes - this.consumed - i) / 3) + 1));
 			return i + 1;
 		}
 		if (key === 'edges' && this.externalEdges) {
@@ -1041,6 +1050,7 @@ export class SnapshotParser {
 	// Strings: one at a time; a string that crosses a chunk boundary goes through stringCarry.
 
 	private parseStrings(buf: Buffer, i: number, end: number): number {
+		this.chunkText = -1; // (the next chunk may come in the same Buffer)
 		while (i < end) {
 			const state = this.stringState;
 			if (state === T_IN) {
@@ -1054,6 +1064,11 @@ export class SnapshotParser {
 			}
 			if (state === T_EXPECT) {
 				if (c === 0x22) {
+					const stop = this.plainStrings(buf, i, end);
+					if (stop !== i) {
+						i = stop;
+						continue;
+					}
 					this.stringState = T_IN;
 					this.stringHasEscape = false;
 					this.stringHasHighBytes = false;
@@ -1086,7 +1101,11 @@ export class SnapshotParser {
 	private startString(buf: Buffer, open: number, end: number): number {
 		const close = this.scanString(buf, open + 1, end);
 		if (close < end) {
-			this.strings.push(this.decodeString(buf, open, close + 1, this.stringHasEscape, this.stringHasHighBytes));
+			if (this.stringHasEscape || this.stringHasHighBytes) {
+				this.strings.addDecoded(this.decodeString(buf, open, close + 1, this.stringHasEscape, this.stringHasHighBytes));
+			} else {
+				this.plainString(buf, open + 1, close, end);
+			}
 			this.stringState = T_AFTER;
 			return close + 1;
 		}
@@ -1103,7 +1122,7 @@ export class SnapshotParser {
 			throw new SnapshotFormatError('a string in the strings section is longer than the longest string V8 can hold');
 		}
 		if (close >= end) return end;
-		this.strings.push(this.decodeString(carry.bytes, 0, carry.length, this.stringHasEscape, this.stringHasHighBytes));
+		this.strings.addDecoded(this.decodeString(carry.bytes, 0, carry.length, this.stringHasEscape, this.stringHasHighBytes));
 		carry.reset();
 		this.stringState = T_AFTER;
 		return close + 1;
@@ -1137,6 +1156,39 @@ export class SnapshotParser {
 		this.stringHasEscape = hasEscape;
 		this.stringHasHighBytes = high;
 		return i < end ? i : end;
+	}
+
+	/**
+	 * The fast path from the opening quote at `i` (scanPlainStrings): the plain strings that follow,
+	 * each kept as its span in one JS string of the rest of the chunk (see ParsedStrings for why no
+	 * string is made per string). Returns where it stopped: `i` when it took none.
+	 */
+	private plainStrings(buf: Buffer, i: number, end: number): number {
+		const strings = this.strings;
+		const room = Math.floor((end - i) / 3) + 1; // a string takes 3 bytes at least: "",
+		const spans = strings.spanRoom(room);
+		if (this.chunkText < 0) {
+			this.chunkText = strings.addText(latin1Slice(buf, i, end));
+			this.chunkTextStart = i;
+		}
+		cursor[0] = strings.length;
+		const stop = scanPlainStrings(buf, i, end, spans, strings.length + room, this.chunkText, this.chunkTextStart, cursor);
+		strings.addSpans(cursor[0]! - strings.length);
+		if (cursor[1] === 1) this.stringState = T_AFTER;
+		return stop;
+	}
+
+	/**
+	 * A string without escapes or non-ASCII bytes that the fast path left (see plainStrings), from
+	 * start to stop (its quotes left out).
+	 */
+	private plainString(buf: Buffer, start: number, stop: number, end: number): void {
+		let text = this.chunkText;
+		if (text < 0) {
+			text = this.chunkText = this.strings.addText(latin1Slice(buf, start, end));
+			this.chunkTextStart = start;
+		}
+		this.strings.addSpan(text, start - this.chunkTextStart, stop - this.chunkTextStart);
 	}
 
 	/** Decodes `"…"` from start (the opening quote) to end (after the closing quote). */

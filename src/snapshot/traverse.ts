@@ -23,6 +23,7 @@ import type {HeapGraph} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 import {WeakMapEdges, type ResolvedWeakMapEdges} from './weakmap-edges.js';
 import {ScratchArrays, grown} from './scratch.js';
+import {stringsByFirstChar, type StringTable} from './string-table.js';
 
 export const NO_DISTANCE = 0xffffffff;
 export const NO_EDGE = 0xffffffff;
@@ -75,12 +76,12 @@ export function computeShortestPaths(
 }
 
 /** The names from the strings table itself, each looked at when the BFS first asks. */
-export function traversalNames(strings: readonly string[], weakMaps: WeakMapEdges): TraversalNames {
+export function traversalNames(strings: StringTable, weakMaps: WeakMapEdges): TraversalNames {
 	return {
 		nativeContextName: strings.indexOf('system / NativeContext'),
 		sloppyFunctionMap: strings.indexOf('sloppy_function_map'),
 		mapDescriptorsName: strings.indexOf('(map descriptors)'),
-		skipsDescriptorSlot: name => skipsDescriptorSlot(strings[name] ?? String(name)),
+		skipsDescriptorSlot: name => skipsDescriptorSlot(strings.at(name) ?? String(name)),
 		pairOf: name => weakMaps.pairOf(name),
 	};
 }
@@ -89,14 +90,13 @@ export function traversalNames(strings: readonly string[], weakMaps: WeakMapEdge
  * Every answer the BFS may ask for, worked out now (a look at each string that may read as a
  * number, and weakMaps.resolve()), for a thread without the strings.
  */
-export function traversalTables(strings: readonly string[], weakMaps: WeakMapEdges): TraversalTables {
+export function traversalTables(strings: StringTable, weakMaps: WeakMapEdges): TraversalTables {
 	const names = traversalNames(strings, weakMaps);
 	const skippedDescriptorSlot = new Uint8Array(strings.length);
 	if (names.mapDescriptorsName >= 0) {
-		for (let i = 0; i < strings.length; i++) {
-			// (what starts with a letter or the like is no number; parseInt also takes signs and spaces)
-			const first = strings[i]!.charCodeAt(0);
-			if ((first < 0x3a || first >= 0x80) && skipsDescriptorSlot(strings[i]!)) skippedDescriptorSlot[i] = 1;
+		// (what starts with a letter or the like is no number; parseInt also takes signs and spaces)
+		for (const i of stringsByFirstChar(strings, first => first < 0x3a || first >= 0x80)) {
+			if (skipsDescriptorSlot(strings.at(i)!)) skippedDescriptorSlot[i] = 1;
 		}
 	}
 	return {

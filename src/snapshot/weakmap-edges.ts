@@ -10,8 +10,11 @@
  * Edge names are parsed lazily, once per string index.
  */
 import type {HeapGraph} from './graph.js';
+import {stringsContaining, type StringTable} from './string-table.js';
 
 const EPHEMERON = /^\d+(?<pair> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
+/** What every ephemeron edge name has in it (a cheap test before EPHEMERON). */
+const PAIR_MARKER = ' pair in WeakMap (table @';
 const UNKNOWN = -2;
 const NOT_EPHEMERON = -1;
 
@@ -31,7 +34,7 @@ export class WeakMapEdges {
 	readonly tableIdOfPair: number[] = [];
 
 	constructor(
-		private readonly strings: readonly string[],
+		private readonly strings: StringTable,
 		resolved?: ResolvedWeakMapEdges,
 	) {
 		if (resolved) {
@@ -52,11 +55,12 @@ export class WeakMapEdges {
 	}
 
 	/**
-	 * Every string looked at now (one `includes` each: ~1 ms per 65 k strings), so that the tables
-	 * answer pairOf for any name without the strings.
+	 * Every string answered now, so that the tables answer pairOf for any name without the strings:
+	 * those with the pair marker in them one by one, in order, the others at once.
 	 */
 	resolve(): ResolvedWeakMapEdges {
-		for (let i = 0; i < this.pairOfString.length; i++) if (this.pairOfString[i] === UNKNOWN) this.pairOf(i);
+		for (const i of stringsContaining(this.strings, PAIR_MARKER)) if (this.pairOfString[i] === UNKNOWN) this.pairOf(i);
+		for (let i = 0; i < this.pairOfString.length; i++) if (this.pairOfString[i] === UNKNOWN) this.pairOfString[i] = NOT_EPHEMERON;
 		return {pairOfString: this.pairOfString, tableIdOfPair: Float64Array.from(this.tableIdOfPair)};
 	}
 
@@ -69,10 +73,10 @@ export class WeakMapEdges {
 		const known = this.pairOfString[nameIndex];
 		if (known === undefined) return NOT_EPHEMERON;
 		if (known !== UNKNOWN) return known;
-		const text = this.strings[nameIndex] ?? '';
+		const text = this.strings.at(nameIndex) ?? '';
 		let result = NOT_EPHEMERON;
 		// Cheap test first: most internal edge names are short words like "map" or "table".
-		if (text.includes(' pair in WeakMap (table @')) {
+		if (text.includes(PAIR_MARKER)) {
 			const match = EPHEMERON.exec(text);
 			if (match?.groups) {
 				const pair = match.groups['pair']!;

@@ -58,7 +58,7 @@ export function writeSnapshotFile(graph: HeapGraph, path: string, options: {reda
 			}
 		}
 		out.write('],\n"strings":[');
-		for (let i = 0; i < strings.length; i++) out.write(`${i ? ',\n' : ''}${JSON.stringify(strings[i])}`);
+		for (let i = 0; i < strings.length; i++) out.write(`${i ? ',\n' : ''}${JSON.stringify(strings.at(i))}`);
 		out.write(']}\n');
 		out.flush();
 	} finally {
@@ -95,7 +95,7 @@ function redact(graph: HeapGraph): Redaction {
 	const strings = new Array<string>(graph.strings.length + 1);
 	let symbols = 0;
 	for (let i = 0; i < graph.strings.length; i++) {
-		const text = graph.strings[i]!;
+		const text = graph.strings.at(i)!;
 		if (!keep[i]) strings[i] = '';
 		else if (text.startsWith('<symbol ') && text.endsWith('>')) strings[i] = `<symbol #${++symbols}>`;
 		else strings[i] = text;

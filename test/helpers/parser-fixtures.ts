@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type {HeapGraph} from '../../src/snapshot/graph.js';
+import type {StringTable} from '../../src/snapshot/string-table.js';
 import {SnapshotParser} from '../../src/snapshot/stream-parser.js';
 import {graphFromJson} from './reference-loader.js';
 import {SnapshotBuilder, type BuilderOptions} from './snapshot-builder.js';
@@ -84,9 +85,14 @@ export function parseChunked(input: Uint8Array | string, size: number, options: 
 	return parser.end();
 }
 
+/** Every string of a table, as an array. */
+export function allStrings(table: StringTable): string[] {
+	return Array.from({length: table.length}, (_, i) => table.at(i)!);
+}
+
 /** Plain data for assert.deepEqual: typed arrays as they are, strings and type names as arrays. */
 export function comparable(graph: HeapGraph): Record<string, unknown> {
-	return {...graph, strings: [...graph.strings], nodeTypeNames: [...graph.nodeTypeNames], edgeTypeNames: [...graph.edgeTypeNames]};
+	return {...graph, strings: allStrings(graph.strings), nodeTypeNames: [...graph.nodeTypeNames], edgeTypeNames: [...graph.edgeTypeNames]};
 }
 
 /**
@@ -104,7 +110,7 @@ function sameGraph(a: HeapGraph, b: HeapGraph): boolean {
 		x.constructor === y.constructor && Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
 	if (a.nodeCount !== b.nodeCount || a.edgeCount !== b.edgeCount || a.extraNativeBytes !== b.extraNativeBytes) return false;
 	if (!arrays.every(k => sameTyped(a[k], b[k]))) return false;
-	if (!sameArray(a.strings, b.strings) || !sameArray(a.nodeTypeNames, b.nodeTypeNames) || !sameArray(a.edgeTypeNames, b.edgeTypeNames)) return false;
+	if (!sameArray(allStrings(a.strings), allStrings(b.strings)) || !sameArray(a.nodeTypeNames, b.nodeTypeNames) || !sameArray(a.edgeTypeNames, b.edgeTypeNames)) return false;
 	if (!a.locations || !b.locations) return a.locations === b.locations;
 	const la = a.locations;
 	const lb = b.locations;

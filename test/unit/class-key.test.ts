@@ -147,7 +147,7 @@ test('located keys: one key per distinct (script, line, column, class), the last
 		assert.equal(textOfKey.get(key) ?? text, text, `key ${key} means one location`);
 		keyOfText.set(text, key);
 		textOfKey.set(key, text);
-		assert.equal(classNameOf(keys, node), g.strings[g.nodeName[node]!]);
+		assert.equal(classNameOf(keys, node), g.strings.at(g.nodeName[node]!));
 	}
 	assert.equal(keys.keyCount, keys.classNames.length + keyOfText.size, 'no unused keys');
 	assert.equal(classNameOf(keys, closure), 'Function');

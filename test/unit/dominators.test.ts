@@ -101,7 +101,7 @@ test('essential edges: no weak, no self, no non-root shortcut, no WeakMap tableâ
 	const bits = computeEssentialEdges(g);
 	const edge = (from: number, name: string) => {
 		for (let e = g.firstEdge[from]!; e < g.firstEdge[from + 1]!; e++) {
-			const text = g.edgeTypeNames[g.edgeType[e]!] === 'element' || g.edgeTypeNames[g.edgeType[e]!] === 'hidden' ? String(g.edgeName[e]) : g.strings[g.edgeName[e]!];
+			const text = g.edgeTypeNames[g.edgeType[e]!] === 'element' || g.edgeTypeNames[g.edgeType[e]!] === 'hidden' ? String(g.edgeName[e]) : g.strings.at(g.edgeName[e]!);
 			if (text === name) return e;
 		}
 		throw new Error(name);

@@ -107,7 +107,7 @@ test('edges put off in a level are taken in the order the level met them: first 
 	assert.equal(tree.distance[viaHidden], 3);
 	assert.equal(edgeSource(g, tree.parentEdge[viaHidden]!), first, 'the first node of the level wins');
 	assert.equal(edgeSource(g, tree.parentEdge[viaInternal]!), first);
-	assert.equal(g.strings[g.edgeName[tree.parentEdge[viaInternal]!]!], 'a');
+	assert.equal(g.strings.at(g.edgeName[tree.parentEdge[viaInternal]!]!), 'a');
 });
 
 test('a level that puts off more edges than the heap has nodes still takes the first of them', () => {
@@ -121,7 +121,7 @@ test('a level that puts off more edges than the heap has nodes still takes the f
 	assert.ok(40 > g.nodeCount);
 	const tree = computeShortestPaths(g);
 	assert.equal(tree.distance[target], 2);
-	assert.equal(g.strings[g.edgeName[tree.parentEdge[target]!]!], 'slot0');
+	assert.equal(g.strings.at(g.edgeName[tree.parentEdge[target]!]!), 'slot0');
 });
 
 test('a WeakMap value is as far as the farther of its table and key edges', () => {

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {ParsedStrings, stringsByFirstChar, stringsContaining} from '../../src/snapshot/string-table.js';
+import {allStrings, parseChunked, referenceGraph} from '../helpers/parser-fixtures.js';
+import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
+
+const MARKER = ' pair in WeakMap (table @';
+
+/** Strings of every kind the parser keeps apart: plain, escaped, non-ASCII, empty, long (split between chunks). */
+const NAMES = [
+	'Object', 'Obj', 'Objects', '123', ' 13', '+10', '-',
+	`1 / part of key (K @3) -> value (V @5)${MARKER}7)`,
+	`2 / part of "quoted" key (K @3) -> value (V @5)${MARKER}9)`,
+	`3 / part of key (Ké @3) -> value (V @5)${MARKER}11)`,
+	`near miss pair in WeakMap (table`,
+	'tab\there', 'é accent', '😀 emoji', '\\ backslash',
+	`${'long '.repeat(40)}${MARKER}13)`,
+	'x'.repeat(300),
+];
+
+function sampleJson(): string {
+	const b = new SnapshotBuilder();
+	const holder = b.node('object', 'Holder');
+	b.edge(b.root, holder, 'shortcut', 'holder');
+	for (const name of NAMES) b.edge(holder, b.node('object', name), 'property', `p ${name}`);
+	return b.toJson();
+}
+
+const SIZES = [1, 2, 3, 5, 7, 16, 31, 64, 100, 257, 1024, 1 << 20];
+
+test('the parsed table reads every string as the reference parse does, at every chunk size', () => {
+	const json = sampleJson();
+	const expected = referenceGraph(json).strings as readonly string[];
+	for (const size of SIZES) {
+		const strings = parseChunked(Buffer.from(json), size).strings;
+		assert.ok(strings instanceof ParsedStrings, 'the parser builds a ParsedStrings');
+		assert.deepEqual(allStrings(strings), expected, `chunk size ${size}`);
+		assert.equal(strings.at(-1), undefined);
+		assert.equal(strings.at(strings.length), undefined);
+		for (const text of [...NAMES, '', 'absent', 'Objec', 'Objectss']) {
+			assert.equal(strings.indexOf(text), expected.indexOf(text), `indexOf(${JSON.stringify(text)}), chunk size ${size}`);
+		}
+	}
+});
+
+test('which strings contain a marker, or start with a character, as a plain array says', () => {
+	const json = sampleJson();
+	const expected = referenceGraph(json).strings as readonly string[];
+	const containing = stringsContaining(expected, MARKER);
+	assert.equal(containing.length, 8, 'plain, escaped, non-ASCII and long strings with the marker, as node and as edge names');
+	const digitsAndSigns = (code: number) => code < 0x3a || code >= 0x80;
+	const byFirst = stringsByFirstChar(expected, digitsAndSigns);
+	assert.ok(byFirst.length > 5);
+	for (const size of SIZES) {
+		const strings = parseChunked(Buffer.from(json), size).strings;
+		assert.deepEqual(stringsContaining(strings, MARKER), containing, `containing, chunk size ${size}`);
+		assert.deepEqual(stringsContaining(strings, 'in WeakMap (table'), stringsContaining(expected, 'in WeakMap (table'), `chunk size ${size}`);
+		assert.deepEqual(stringsByFirstChar(strings, digitsAndSigns), byFirst, `first char, chunk size ${size}`);
+	}
+});
+
+test('a table grows past its first capacity, and from a stream of unknown length', () => {
+	const table = new ParsedStrings(1);
+	const text = table.addText('abcdef');
+	for (let i = 0; i < 5; i++) table.addSpan(text, i, i + 1);
+	table.addDecoded('é');
+	const spans = table.spanRoom(3);
+	for (let i = 0; i < 3; i++) spans.set([text + 1, 0, 6 - i], (table.length + i) * 3);
+	table.addSpans(3);
+	assert.deepEqual(allStrings(table), ['a', 'b', 'c', 'd', 'e', 'é', 'abcdef', 'abcde', 'abcd']);
+	assert.equal(table.indexOf('abcd'), 8);
+	assert.equal(table.indexOf('é'), 5);
+
+	const b = new SnapshotBuilder();
+	for (let i = 0; i < 3000; i++) b.edge(b.root, b.node('object', `name${i}`), 'property', `p${i}`);
+	const json = b.toJson();
+	assert.deepEqual(allStrings(parseChunked(json, 4096).strings), referenceGraph(json).strings);
+});
