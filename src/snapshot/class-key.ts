@@ -24,7 +24,7 @@
  * Keeps nodeKey (4 bytes per node); temporaries are per string (a name → class table) and per plain
  * object, none per node.
  */
-import type {HeapGraph} from './graph.js';
+import type {HeapGraph, SourceLocations} from './graph.js';
 import {LOCATION_COLUMN, LOCATION_FIELDS, LOCATION_LINE, LOCATION_NODE, LOCATION_SCRIPT, typeIds} from './graph.js';
 import {inferInterfaceNames} from './interface-names.js';
 
@@ -66,7 +66,7 @@ function shortenTagName(name: string): string {
 }
 
 export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}): ClassKeys {
-	const {nodeCount, nodeType, nodeName, strings} = graph;
+	const {nodeCount, nodeType, strings} = graph;
 	const t = typeIds(graph.nodeTypeNames, ['hidden', 'object', 'native', 'code', 'closure', 'regexp'] as const);
 
 	const classNames: string[] = [];
@@ -96,12 +96,54 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 	const stringClass = new Uint32Array(strings.length);
 	// Plain objects (type object, named "Object") are collected here for shape naming, which then
 	// looks at those nodes only instead of scanning every node twice.
-	const objectType = t.object;
-	const plainName = options.interfaceNames === false || objectType < 0 ? -1 : strings.indexOf('Object');
-	let plainNodes = new Uint32Array(1024);
-	let plainCount = 0;
+	const plainName = options.interfaceNames === false || t.object < 0 ? -1 : strings.indexOf('Object');
+	const plain = {nodes: new Uint32Array(1024), count: 0};
 
 	const nodeKey = new Uint32Array(nodeCount);
+	keyNodes(graph, typeClass, stringClass, nodeKey, t.object, plainName, plain, nameIndex => classFor(shortenTagName(strings.at(nameIndex) ?? '')));
+	const {nodes: plainNodes, count: plainCount} = plain;
+	if (plainCount > 0) {
+		const interfaces = inferInterfaceNames(graph, {nodes: plainNodes, count: plainCount});
+		if (interfaces) {
+			const interfaceClass = interfaces.names.map(classFor);
+			const {interfaceOf} = interfaces;
+			for (let i = 0; i < plainCount; i++) {
+				const shape = interfaceOf[i]!;
+				if (shape >= 0) nodeKey[plainNodes[i]!] = interfaceClass[shape]!;
+			}
+		}
+	}
+
+	const classCount = classNames.length;
+	const located = new LocatedKeys(classCount);
+	const locations = graph.locations;
+	if (locations && t.object >= 0) keyLocatedNodes(locations, nodeType, t.object, nodeKey, classCount, located);
+	const keyCount = located.keyCount;
+	const keyClass = new Uint32Array(keyCount);
+	for (let k = 0; k < classCount; k++) keyClass[k] = k;
+	located.writeClasses(keyClass);
+	return {nodeKey, keyClass, keyCount, classNames};
+}
+
+/**
+ * The pass over every node: its class from its type, or from its name (asked of `classOfName` once per
+ * name, then looked up in stringClass, which holds class + 1), and the plain objects collected into
+ * `plain` for shape naming. A function of its own, as is keyLocatedNodes, so that V8 compiles just
+ * this loop (a cold run reaches it in the interpreter; see record-scanners.ts).
+ */
+function keyNodes(
+	graph: HeapGraph,
+	typeClass: Int32Array,
+	stringClass: Uint32Array,
+	nodeKey: Uint32Array,
+	objectType: number,
+	plainName: number,
+	plain: {nodes: Uint32Array; count: number},
+	classOfName: (nameIndex: number) => number,
+): void {
+	const {nodeCount, nodeType, nodeName} = graph;
+	let plainNodes = plain.nodes;
+	let plainCount = plain.count;
 	// Hot loop: typed-array reads and a table lookup per node; a string is looked at once per distinct name.
 	for (let n = 0; n < nodeCount; n++) {
 		const type = nodeType[n]!;
@@ -110,7 +152,7 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 			const nameIndex = nodeName[n]!;
 			c = stringClass[nameIndex]! - 1;
 			if (c < 0) {
-				c = classFor(shortenTagName(strings[nameIndex] ?? ''));
+				c = classOfName(nameIndex);
 				stringClass[nameIndex] = c + 1;
 			}
 			if (nameIndex === plainName && type === objectType) {
@@ -124,60 +166,46 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 		}
 		nodeKey[n] = c;
 	}
-	if (plainCount > 0) {
-		const interfaces = inferInterfaceNames(graph, {nodes: plainNodes, count: plainCount});
-		if (interfaces) {
-			const interfaceClass = interfaces.names.map(classFor);
-			const {interfaceOf} = interfaces;
-			for (let i = 0; i < plainCount; i++) {
-				const shape = interfaceOf[i]!;
-				if (shape >= 0) nodeKey[plainNodes[i]!] = interfaceClass[shape]!;
-			}
-		}
-	}
+	plain.nodes = plainNodes;
+	plain.count = plainCount;
+}
 
-	// Located objects get their own keys (script, line, column, class), as DevTools' classKeyInternal.
-	const classCount = classNames.length;
-	const located = new LocatedKeys(classCount);
-	const locations = graph.locations;
-	if (locations && t.object >= 0) {
-		const entries = locations.entries;
-		let lastClass = -1;
-		let lastScript = -1;
-		let lastLine = -1;
-		let lastColumn = -1;
-		let lastKey = 0;
-		// DevTools keeps the last location recorded for a node: walking the file's order backwards, the
-		// first entry seen for a node is the one that counts, and a node already given a located key
-		// (keys from classCount up) is passed over.
-		for (let i = locations.count - 1; i >= 0; i--) {
-			const at = i * LOCATION_FIELDS;
-			const n = entries[at + LOCATION_NODE]!;
-			if (n >= nodeCount || nodeType[n] !== t.object) continue;
-			const c = nodeKey[n]!;
-			if (c >= classCount) continue;
-			const script = entries[at + LOCATION_SCRIPT]!;
-			const line = entries[at + LOCATION_LINE]!;
-			const column = entries[at + LOCATION_COLUMN]!;
-			// Instances of one class mostly share one location: skip the lookup when it repeats.
-			if (c === lastClass && script === lastScript && line === lastLine && column === lastColumn) {
-				nodeKey[n] = lastKey;
-				continue;
-			}
-			const key = located.keyOf(script, line, column, c);
-			nodeKey[n] = key;
-			lastClass = c;
-			lastScript = script;
-			lastLine = line;
-			lastColumn = column;
-			lastKey = key;
+/**
+ * Located objects get their own keys (script, line, column, class), as DevTools' classKeyInternal.
+ * DevTools keeps the last location recorded for a node: walking the file's order backwards, the first
+ * entry seen for a node is the one that counts, and a node already given a located key (keys from
+ * classCount up) is passed over.
+ */
+function keyLocatedNodes(locations: SourceLocations, nodeType: Uint8Array, objectType: number, nodeKey: Uint32Array, classCount: number, located: LocatedKeys): void {
+	const entries = locations.entries;
+	const nodeCount = nodeKey.length;
+	let lastClass = -1;
+	let lastScript = -1;
+	let lastLine = -1;
+	let lastColumn = -1;
+	let lastKey = 0;
+	for (let i = locations.count - 1; i >= 0; i--) {
+		const at = i * LOCATION_FIELDS;
+		const n = entries[at + LOCATION_NODE]!;
+		if (n >= nodeCount || nodeType[n] !== objectType) continue;
+		const c = nodeKey[n]!;
+		if (c >= classCount) continue;
+		const script = entries[at + LOCATION_SCRIPT]!;
+		const line = entries[at + LOCATION_LINE]!;
+		const column = entries[at + LOCATION_COLUMN]!;
+		// Instances of one class mostly share one location: skip the lookup when it repeats.
+		if (c === lastClass && script === lastScript && line === lastLine && column === lastColumn) {
+			nodeKey[n] = lastKey;
+			continue;
 		}
+		const key = located.keyOf(script, line, column, c);
+		nodeKey[n] = key;
+		lastClass = c;
+		lastScript = script;
+		lastLine = line;
+		lastColumn = column;
+		lastKey = key;
 	}
-	const keyCount = located.keyCount;
-	const keyClass = new Uint32Array(keyCount);
-	for (let k = 0; k < classCount; k++) keyClass[k] = k;
-	located.writeClasses(keyClass);
-	return {nodeKey, keyClass, keyCount, classNames};
 }
 
 /**
