@@ -9,6 +9,7 @@ import {describeError} from './errors.js';
 import {isLoopbackHost, parseTargetString} from './target/target-spec.js';
 import {formatHostPort} from './target/errors.js';
 import {importOutsideCi} from './ui/import-outside-ci.js';
+import {importMeow} from './import-meow.js';
 
 export async function main(argv: string[]): Promise<number> {
 	const {own, command} = splitCommand(argv);
@@ -24,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
 			beginParallelParse(files[0]);
 		}
 	}
-	const {default: meow} = await import('meow');
+	const meow = await importMeow();
 	// The one-file bundle has no package.json beside it: the version is baked in at bundle time.
 	const bundledVersion = (globalThis as {__HEAPTOP_VERSION__?: string}).__HEAPTOP_VERSION__;
 	const cli = meow(HELP, {
