@@ -187,7 +187,7 @@ export class SnapshotParser {
 	private stringHasEscape = false;
 	private stringHasHighBytes = false;
 	private readonly stringCarry = new Carry();
-	/** This chunk's text in `strings` (from its first plain string on), or -1 before one (see plainString). */
+	/** This chunk's text in `strings` (from where the strings section starts in it on), made for the first string that ends in the chunk (see chunkTextOf); -1 before. */
 	private chunkText = -1;
 	private chunkTextStart = 0;
 
@@ -1051,6 +1051,7 @@ export class SnapshotParser {
 
 	private parseStrings(buf: Buffer, i: number, end: number): number {
 		this.chunkText = -1; // (the next chunk may come in the same Buffer)
+		this.chunkTextStart = i;
 		while (i < end) {
 			const state = this.stringState;
 			if (state === T_IN) {
@@ -1102,7 +1103,8 @@ export class SnapshotParser {
 		const close = this.scanString(buf, open + 1, end);
 		if (close < end) {
 			if (this.stringHasEscape || this.stringHasHighBytes) {
-				this.strings.addDecoded(this.decodeString(buf, open, close + 1, this.stringHasEscape, this.stringHasHighBytes));
+				const value = this.decodeString(buf, open, close + 1, this.stringHasEscape, this.stringHasHighBytes);
+				this.strings.addDecoded(value, this.chunkTextOf(buf, end), open + 1 - this.chunkTextStart, close - this.chunkTextStart);
 			} else {
 				this.plainString(buf, open + 1, close, end);
 			}
@@ -1122,7 +1124,9 @@ export class SnapshotParser {
 			throw new SnapshotFormatError('a string in the strings section is longer than the longest string V8 can hold');
 		}
 		if (close >= end) return end;
-		this.strings.addDecoded(this.decodeString(carry.bytes, 0, carry.length, this.stringHasEscape, this.stringHasHighBytes));
+		const value = this.decodeString(carry.bytes, 0, carry.length, this.stringHasEscape, this.stringHasHighBytes);
+		// (it began in an earlier chunk: in this chunk's text it starts at 0)
+		this.strings.addDecoded(value, this.chunkTextOf(buf, end), 0, close - this.chunkTextStart);
 		carry.reset();
 		this.stringState = T_AFTER;
 		return close + 1;
@@ -1159,6 +1163,15 @@ export class SnapshotParser {
 	}
 
 	/**
+	 * This chunk's text: its bytes from where parseStrings began on, as one JS string, made for the
+	 * first string that ends in this chunk (a chunk inside one long string gets none).
+	 */
+	private chunkTextOf(buf: Buffer, end: number): number {
+		if (this.chunkText < 0) this.chunkText = this.strings.addText(latin1Slice(buf, this.chunkTextStart, end));
+		return this.chunkText;
+	}
+
+	/**
 	 * The fast path from the opening quote at `i` (scanPlainStrings): the plain strings that follow,
 	 * each kept as its span in one JS string of the rest of the chunk (see ParsedStrings for why no
 	 * string is made per string). Returns where it stopped: `i` when it took none.
@@ -1166,13 +1179,10 @@ export class SnapshotParser {
 	private plainStrings(buf: Buffer, i: number, end: number): number {
 		const strings = this.strings;
 		const room = Math.floor((end - i) / 3) + 1; // a string takes 3 bytes at least: "",
+		const text = this.chunkTextOf(buf, end);
 		const spans = strings.spanRoom(room);
-		if (this.chunkText < 0) {
-			this.chunkText = strings.addText(latin1Slice(buf, i, end));
-			this.chunkTextStart = i;
-		}
 		cursor[0] = strings.length;
-		const stop = scanPlainStrings(buf, i, end, spans, strings.length + room, this.chunkText, this.chunkTextStart, cursor);
+		const stop = scanPlainStrings(buf, i, end, spans, strings.length + room, text, this.chunkTextStart, cursor);
 		strings.addSpans(cursor[0]! - strings.length);
 		if (cursor[1] === 1) this.stringState = T_AFTER;
 		return stop;
@@ -1183,12 +1193,7 @@ export class SnapshotParser {
 	 * start to stop (its quotes left out).
 	 */
 	private plainString(buf: Buffer, start: number, stop: number, end: number): void {
-		let text = this.chunkText;
-		if (text < 0) {
-			text = this.chunkText = this.strings.addText(latin1Slice(buf, start, end));
-			this.chunkTextStart = start;
-		}
-		this.strings.addSpan(text, start - this.chunkTextStart, stop - this.chunkTextStart);
+		this.strings.addSpan(this.chunkTextOf(buf, end), start - this.chunkTextStart, stop - this.chunkTextStart);
 	}
 
 	/** Decodes `"…"` from start (the opening quote) to end (after the closing quote). */

@@ -3,16 +3,21 @@
  * satisfies (hand-built graphs in tests, the worker's stand-ins).
  *
  * What the parser builds is ParsedStrings: the strings are not made into JS strings as they are read.
- * Each chunk of the strings section is kept as one JS string, and each snapshot string as its span in
- * one of those; `at(i)` cuts it out when asked. Why:
+ * Each chunk of the strings section is kept as one JS string (its text), and each snapshot string as
+ * its span in its chunk's text; `at(i)` cuts it out when asked. Why:
  * - the engine reads few of them (class names once per distinct name, property names of a few shapes,
  *   the names along the paths it prints);
  * - made at parse time, 65 k small strings (a 50 MB snapshot) were all copied out of V8's young
  *   generation, and that much surviving data made V8 double the young generation for the rest of the
  *   run (4–8 MiB of RSS more, in most runs), besides ~20 ms of slicing;
  * - a chunk's text is one large string, which V8 allocates outside the young generation.
- * Strings with non-ASCII bytes, and strings split between chunks, are decoded as they are read and
- * kept as JS strings (few, in V8's snapshots), as are those with escapes (also few: script sources).
+ * Strings with escapes or non-ASCII bytes, and strings split between chunks, are decoded as they are
+ * read and kept as JS strings (few, in V8's snapshots: script sources, mostly), with their place in
+ * the text all the same.
+ *
+ * Searches (indexOf, indexesContaining) run V8's own string search over the texts, then find the
+ * string at a hit by a binary search on the spans: a loop over every string, run once in a cold
+ * process, cost ~3 ms per 65 k strings, and the engine asks for a dozen names.
  */
 export interface StringTable {
 	readonly length: number;
@@ -22,14 +27,22 @@ export interface StringTable {
 	indexOf(text: string): number;
 }
 
-/** Spans per string in ParsedStrings: text number + 1 (0: decoded, see `decoded`), start, end. */
+/**
+ * Per string in ParsedStrings.spans: its text's number + 1 (with DECODED when the string is kept in
+ * `decoded`), then its start and end in that text (quotes left out). Within one text the starts rise.
+ */
 const SPAN = 3;
+const DECODED = 0x8000_0000;
 const INITIAL_CAPACITY = 1 << 14;
+/** What a string kept as a span can hold: ASCII but quotes and backslashes (those came with escapes). */
+const SPAN_TEXT = /^[^"\\\u0080-\uffff]*$/;
 
 export class ParsedStrings implements StringTable {
 	length = 0;
 	private spans: Uint32Array;
 	private readonly texts: string[] = [];
+	/** per text: the index of its first string (its strings are the indexes up to the next text's first) */
+	private readonly textFirst: number[] = [];
 	private readonly decoded = new Map<number, string>();
 
 	/** `expected`: an upper bound on the count, when known (pages never reached are never touched) */
@@ -40,56 +53,48 @@ export class ParsedStrings implements StringTable {
 	at(index: number): string | undefined {
 		if (!(index >= 0 && index < this.length)) return undefined;
 		const at = index * SPAN;
-		const text = this.spans[at]!;
-		if (text === 0) return this.decoded.get(index);
-		return this.texts[text - 1]!.substring(this.spans[at + 1]!, this.spans[at + 2]!);
+		const tag = this.spans[at]!;
+		if (tag & DECODED) return this.decoded.get(index);
+		return this.texts[tag - 1]!.substring(this.spans[at + 1]!, this.spans[at + 2]!);
 	}
 
 	indexOf(target: string): number {
-		const {spans, texts, length} = this;
-		const size = target.length;
-		const first = target.charCodeAt(0); // NaN for '': no char compares equal, so the length decides
-		for (let i = 0, at = 0; i < length; i++, at += SPAN) {
-			const text = spans[at]!;
-			if (text === 0) {
-				if (this.decoded.get(i) === target) return i;
-				continue;
+		let found = -1;
+		for (const [index, value] of this.decoded) {
+			if (value === target) {
+				found = index; // (the map is in index order)
+				break;
 			}
-			const start = spans[at + 1]!;
-			if (spans[at + 2]! - start !== size) continue;
-			if (size === 0) return i;
-			const chunk = texts[text - 1]!;
-			if (chunk.charCodeAt(start) === first && chunk.startsWith(target, start)) return i;
 		}
-		return -1;
+		if (!SPAN_TEXT.test(target)) return found;
+		const quoted = `"${target}"`;
+		for (let t = 0; t < this.texts.length; t++) {
+			const text = this.texts[t]!;
+			for (let q = text.indexOf(quoted); q >= 0; q = text.indexOf(quoted, q + 1)) {
+				const index = this.spanAt(t, q + 1);
+				if (index >= 0 && this.spans[index * SPAN + 2] === q + 1 + target.length) return found >= 0 && found < index ? found : index;
+			}
+		}
+		return found;
 	}
 
-	/** Indexes of the strings that contain `needle` (which holds no `"`), ascending; no string is made. */
+	/** Indexes of the strings that contain `needle`, ascending; no string is made. */
 	indexesContaining(needle: string): number[] {
-		const {spans, texts, length} = this;
-		// Where the needle occurs in each text (a match lies inside one string's bytes: no quote in it)
-		const found: number[][] = texts.map(text => {
-			const at: number[] = [];
-			for (let p = text.indexOf(needle); p >= 0; p = text.indexOf(needle, p + 1)) at.push(p);
-			return at;
-		});
-		const next = new Int32Array(texts.length); // per text: its next match not yet placed
+		if (needle === '') return Array.from({length: this.length}, (_, i) => i);
 		const out: number[] = [];
-		for (let i = 0, at = 0; i < length; i++, at += SPAN) {
-			const text = spans[at]!;
-			if (text === 0) {
-				if (this.decoded.get(i)!.includes(needle)) out.push(i);
-				continue;
+		for (const [index, value] of this.decoded) if (value.includes(needle)) out.push(index);
+		if (SPAN_TEXT.test(needle)) {
+			for (let t = 0; t < this.texts.length; t++) {
+				const text = this.texts[t]!;
+				let last = -1;
+				for (let p = text.indexOf(needle); p >= 0; p = text.indexOf(needle, p + 1)) {
+					// a span holds no quote: the last one before the hit opens the string it is in
+					const index = this.spanAt(t, text.lastIndexOf('"', p) + 1);
+					if (index >= 0 && index !== last && p + needle.length <= this.spans[index * SPAN + 2]!) out.push((last = index));
+				}
 			}
-			const matches = found[text - 1]!;
-			let m = next[text - 1]!;
-			const start = spans[at + 1]!;
-			const end = spans[at + 2]!;
-			while (m < matches.length && matches[m]! < start) m++; // (in the bytes of a decoded string)
-			if (m < matches.length && matches[m]! + needle.length <= end) out.push(i);
-			next[text - 1] = m;
 		}
-		return out;
+		return out.sort((a, b) => a - b);
 	}
 
 	/** Indexes of the strings whose first character `accept`s, ascending ('' has none); no string is made for the others. */
@@ -97,20 +102,36 @@ export class ParsedStrings implements StringTable {
 		const {spans, texts, length} = this;
 		const out: number[] = [];
 		for (let i = 0, at = 0; i < length; i++, at += SPAN) {
-			const text = spans[at]!;
-			const code = text === 0
+			const tag = spans[at]!;
+			const code = tag & DECODED
 				? this.decoded.get(i)!.charCodeAt(0)
-				: spans[at + 2]! > spans[at + 1]! ? texts[text - 1]!.charCodeAt(spans[at + 1]!) : NaN;
+				: spans[at + 2]! > spans[at + 1]! ? texts[tag - 1]!.charCodeAt(spans[at + 1]!) : NaN;
 			if (code === code && accept(code)) out.push(i);
 		}
 		return out;
 	}
 
+	/** The index of the span string of text `t` that starts at `start`, or -1 (binary search). */
+	private spanAt(t: number, start: number): number {
+		let lo = this.textFirst[t]!;
+		let hi = (t + 1 < this.textFirst.length ? this.textFirst[t + 1]! : this.length) - 1;
+		const spans = this.spans;
+		while (lo <= hi) {
+			const mid = (lo + hi) >>> 1;
+			const at = spans[mid * SPAN + 1]!;
+			if (at < start) lo = mid + 1;
+			else if (at > start) hi = mid - 1;
+			else return spans[mid * SPAN]! & DECODED ? -1 : mid;
+		}
+		return -1;
+	}
+
 	// --- building (the parser's) ---
 
-	/** Adds one chunk's text; its number is what addSpan takes. */
+	/** Adds one chunk's text: every string added until the next text is in this one. Returns its number. */
 	addText(text: string): number {
 		this.texts.push(text);
+		this.textFirst.push(this.length);
 		return this.texts.length - 1;
 	}
 
@@ -142,10 +163,12 @@ export class ParsedStrings implements StringTable {
 		this.length += count;
 	}
 
-	/** The next string, decoded already. */
-	addDecoded(value: string): void {
+	/** The next string, decoded already; it ends at `end` in the text numbered `text` (and starts at `start`, or at 0 when it began in an earlier chunk). */
+	addDecoded(value: string, text: number, start: number, end: number): void {
 		const at = this.room();
-		this.spans[at] = 0;
+		this.spans[at] = (text + 1) | DECODED;
+		this.spans[at + 1] = start;
+		this.spans[at + 2] = end;
 		this.decoded.set(this.length, value);
 		this.length++;
 	}
@@ -161,7 +184,7 @@ export class ParsedStrings implements StringTable {
 	}
 }
 
-/** Indexes of the strings that contain `needle` (no `"` in it), ascending. */
+/** Indexes of the strings that contain `needle`, ascending. */
 export function stringsContaining(table: StringTable, needle: string): number[] {
 	if (table instanceof ParsedStrings) return table.indexesContaining(needle);
 	const out: number[] = [];

@@ -59,8 +59,10 @@ export class WeakMapEdges {
 	 * those with the pair marker in them one by one, in order, the others at once.
 	 */
 	resolve(): ResolvedWeakMapEdges {
-		for (const i of stringsContaining(this.strings, PAIR_MARKER)) if (this.pairOfString[i] === UNKNOWN) this.pairOf(i);
-		for (let i = 0; i < this.pairOfString.length; i++) if (this.pairOfString[i] === UNKNOWN) this.pairOfString[i] = NOT_EPHEMERON;
+		const pairs = stringsContaining(this.strings, PAIR_MARKER).map(i => [i, this.pairOf(i)] as const);
+		// no other string can name an ephemeron edge (pairOf would say so, one string at a time)
+		this.pairOfString.fill(NOT_EPHEMERON);
+		for (const [i, pair] of pairs) this.pairOfString[i] = pair;
 		return {pairOfString: this.pairOfString, tableIdOfPair: Float64Array.from(this.tableIdOfPair)};
 	}
 

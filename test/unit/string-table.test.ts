@@ -60,16 +60,23 @@ test('which strings contain a marker, or start with a character, as a plain arra
 });
 
 test('a table grows past its first capacity, and from a stream of unknown length', () => {
+	// two chunks' texts as the parser keeps them: the section's raw bytes, each string's span inside
 	const table = new ParsedStrings(1);
-	const text = table.addText('abcdef');
-	for (let i = 0; i < 5; i++) table.addSpan(text, i, i + 1);
-	table.addDecoded('é');
+	const first = table.addText('"a","b","c","d","\\u00e9","ab');
+	for (let i = 0; i < 4; i++) table.addSpan(first, 1 + 4 * i, 2 + 4 * i);
+	table.addDecoded('é', first, 17, 23);
+	const second = table.addText('cdef","abcde","abcd"]}');
+	table.addDecoded('abcdef', second, 0, 4); // begun in the first chunk
 	const spans = table.spanRoom(3);
-	for (let i = 0; i < 3; i++) spans.set([text + 1, 0, 6 - i], (table.length + i) * 3);
-	table.addSpans(3);
-	assert.deepEqual(allStrings(table), ['a', 'b', 'c', 'd', 'e', 'é', 'abcdef', 'abcde', 'abcd']);
-	assert.equal(table.indexOf('abcd'), 8);
-	assert.equal(table.indexOf('é'), 5);
+	spans.set([second + 1, 7, 12, second + 1, 15, 19], table.length * 3);
+	table.addSpans(2);
+	assert.deepEqual(allStrings(table), ['a', 'b', 'c', 'd', 'é', 'abcdef', 'abcde', 'abcd']);
+	assert.equal(table.indexOf('abcd'), 7);
+	assert.equal(table.indexOf('abcdef'), 5);
+	assert.equal(table.indexOf('é'), 4);
+	assert.equal(table.indexOf('cdef'), -1, 'a string that began in an earlier chunk is no span of this one');
+	assert.deepEqual(stringsContaining(table, 'bc'), [5, 6, 7]);
+	assert.deepEqual(stringsContaining(table, ''), [0, 1, 2, 3, 4, 5, 6, 7]);
 
 	const b = new SnapshotBuilder();
 	for (let i = 0; i < 3000; i++) b.edge(b.root, b.node('object', `name${i}`), 'property', `p${i}`);
