@@ -179,11 +179,12 @@ function keyNodes(
 function keyLocatedNodes(locations: SourceLocations, nodeType: Uint8Array, objectType: number, nodeKey: Uint32Array, classCount: number, located: LocatedKeys): void {
 	const entries = locations.entries;
 	const nodeCount = nodeKey.length;
-	let lastClass = -1;
-	let lastScript = -1;
-	let lastLine = -1;
-	let lastColumn = -1;
-	let lastKey = 0;
+	// Instances of one class mostly share one location: per class, the last location looked up and its
+	// key (+ 1; 0: none yet) answer most nodes without the hash table.
+	const lastKey = new Uint32Array(classCount);
+	const lastScript = new Uint32Array(classCount);
+	const lastLine = new Uint32Array(classCount);
+	const lastColumn = new Uint32Array(classCount);
 	for (let i = locations.count - 1; i >= 0; i--) {
 		const at = i * LOCATION_FIELDS;
 		const n = entries[at + LOCATION_NODE]!;
@@ -193,18 +194,17 @@ function keyLocatedNodes(locations: SourceLocations, nodeType: Uint8Array, objec
 		const script = entries[at + LOCATION_SCRIPT]!;
 		const line = entries[at + LOCATION_LINE]!;
 		const column = entries[at + LOCATION_COLUMN]!;
-		// Instances of one class mostly share one location: skip the lookup when it repeats.
-		if (c === lastClass && script === lastScript && line === lastLine && column === lastColumn) {
-			nodeKey[n] = lastKey;
+		const last = lastKey[c]!;
+		if (last !== 0 && lastScript[c] === script && lastLine[c] === line && lastColumn[c] === column) {
+			nodeKey[n] = last - 1;
 			continue;
 		}
 		const key = located.keyOf(script, line, column, c);
 		nodeKey[n] = key;
-		lastClass = c;
-		lastScript = script;
-		lastLine = line;
-		lastColumn = column;
-		lastKey = key;
+		lastKey[c] = key + 1;
+		lastScript[c] = script;
+		lastLine[c] = line;
+		lastColumn[c] = column;
 	}
 }
 
