@@ -50,7 +50,7 @@ export interface ShallowSizeOptions {
 }
 
 export function computeShallowSizes(graph: HeapGraph, options: ShallowSizeOptions = {}): SizeArray {
-	const {nodeCount, nodeType, nodeName, firstEdge, edgeType, edgeTo} = graph;
+	const {nodeCount} = graph;
 	const self = graph.nodeSelfSize;
 	const narrowArray = () => options.into ?? new Uint32Array(nodeCount);
 	let total = 0;
@@ -69,20 +69,40 @@ export function computeShallowSizes(graph: HeapGraph, options: ShallowSizeOption
 	// One bit per node, set for internal nodes: the edge walk tests it for every edge's target, and at
 	// 1/32 of a node-sized array it stays in cache where the type column would not. The same pass
 	// sums the self sizes, which decides the result's array type.
+	// (Each pass is a function of its own, so that a cold run compiles each loop alone: see
+	// record-scanners.ts. On the second thread, which has run nothing before, that halved this phase.)
 	const internal = new Int32Array((nodeCount + 31) >>> 5);
-	for (let n = 0; n < nodeCount; n++) {
-		total += self[n]!;
-		const type = nodeType[n]!;
-		if (type === t.hidden || type === t.array || (type === t.native && nodeName[n] === externalStringData)) {
-			internal[n >>> 5]! |= 1 << (n & 31);
-		}
-	}
+	total = markInternal(graph, t.hidden, t.array, t.native, externalStringData, internal);
 	const narrow = self instanceof Uint32Array && total <= 0xffff_ffff;
 
 	// Owners' slots hold their own size; internal nodes' slots hold their owner state while the walk
 	// runs: 0 = not reached, owner ordinal + 1, or MULTIPLE_OWNERS (exact in either array type).
 	// A new array is all zeros: every internal node starts "not reached"; owners fill in their size below.
 	const sizes: SizeArray = narrow ? narrowArray() : new Float64Array(nodeCount);
+	walkOwners(graph, internal, weak, sizes);
+	settleInternal(graph, internal, t.synthetic, sizes);
+	return sizes;
+}
+
+/** Sets the bit of every internal node; returns the total of the self sizes. */
+function markInternal(graph: HeapGraph, hidden: number, array: number, native: number, externalStringData: number, internal: Int32Array): number {
+	const {nodeCount, nodeType, nodeName} = graph;
+	const self = graph.nodeSelfSize;
+	let total = 0;
+	for (let n = 0; n < nodeCount; n++) {
+		total += self[n]!;
+		const type = nodeType[n]!;
+		if (type === hidden || type === array || (type === native && nodeName[n] === externalStringData)) {
+			internal[n >>> 5]! |= 1 << (n & 31);
+		}
+	}
+	return total;
+}
+
+/** From every owner, depth-first through internal nodes over non-weak edges: the owner states. */
+function walkOwners(graph: HeapGraph, internal: Int32Array, weak: number, sizes: SizeArray): void {
+	const {nodeCount, firstEdge, edgeType, edgeTo} = graph;
+	const self = graph.nodeSelfSize;
 	let stack = new Uint32Array(1 << 16);
 	let top = 0;
 	for (let n = 0; n < nodeCount; n++) {
@@ -111,14 +131,21 @@ export function computeShallowSizes(graph: HeapGraph, options: ShallowSizeOption
 			tag = sizes[from]!;
 		}
 	}
-	// Internal nodes (set bits, a word at a time): give the size to a single real owner, else keep
-	// it. Owners' slots are sizes already, and no owner is internal, so the order does not matter.
+}
+
+/**
+ * Internal nodes (set bits, a word at a time): give the size to a single real owner, else keep it.
+ * Owners' slots are sizes already, and no owner is internal, so the order does not matter.
+ */
+function settleInternal(graph: HeapGraph, internal: Int32Array, synthetic: number, sizes: SizeArray): void {
+	const {nodeType} = graph;
+	const self = graph.nodeSelfSize;
 	for (let word = 0; word < internal.length; word++) {
 		for (let bits = internal[word]!; bits !== 0; bits &= bits - 1) {
 			const n = (word << 5) | (31 - Math.clz32(bits & -bits));
 			const state = sizes[n]!;
 			const owner = state - 1;
-			if (state === 0 || state === MULTIPLE_OWNERS || owner === ROOT_ORDINAL || nodeType[owner] === t.synthetic) {
+			if (state === 0 || state === MULTIPLE_OWNERS || owner === ROOT_ORDINAL || nodeType[owner] === synthetic) {
 				sizes[n] = self[n]!;
 			} else {
 				sizes[owner] = sizes[owner]! + self[n]!;
@@ -126,5 +153,4 @@ export function computeShallowSizes(graph: HeapGraph, options: ShallowSizeOption
 			}
 		}
 	}
-	return sizes;
 }
