@@ -156,7 +156,7 @@ function dominate(
 	scratch: ScratchArrays,
 	keepDominator: boolean,
 ): {dominator?: Uint32Array; retainedSize: SizeArray; classRetained?: Float64Array} {
-	const {nodeCount: n, firstEdge, edgeTo} = graph;
+	const n = graph.nodeCount;
 	// A copy, because the DFS clears the bits of the tree edges it takes and the predecessor count
 	// clears those of edges that cannot lower a semidominator (so the fill pass just reads the bits).
 	const essential = essentialEdges.slice();
@@ -180,7 +180,7 @@ function dominate(
 	const starts: number[] = [];
 	preorder(graph, essential, treeEdges, starts, vertex, ancestor, cursor, rootChild);
 	let preOf = cursor; // ordinal → preorder number
-	for (let no = 0; no < n; no++) preOf[vertex[no]!] = no;
+	numberOrdinals(vertex, preOf, n);
 	cursor = new Uint32Array(0);
 
 	// --- predecessors in preorder space (count, prefix, fill backwards) -------------------------
@@ -191,41 +191,16 @@ function dominate(
 	const firstPred = vertex; // n + 1 slots; the map is computed again at the end
 	vertex = new Uint32Array(0);
 	firstPred.fill(0);
-	for (let v = 0; v < n; v++) {
-		const from = preOf[v]!;
-		for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
-			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-			const to = preOf[edgeTo[e]!]!;
-			const p = ancestor[to]!;
-			if (p === 0 || ((rootChild[to >>> 3]! >>> (to & 7)) & 1) === 1 || (from < to && from >= p)) essential[e >>> 3] &= ~(1 << (e & 7));
-			else firstPred[to]++;
-		}
-	}
-	let predCount = 0;
-	for (let i = 0; i < n; i++) {
-		predCount += firstPred[i]!;
-		firstPred[i] = predCount;
-	}
-	firstPred[n] = predCount;
+	countPredecessors(graph, essential, preOf, ancestor, rootChild, firstPred);
+	const predCount = countsToEnds(firstPred, n);
 	// Int32: the first-entry mark makes an entry negative (numbers stay below 2^31), and negative
 	// small integers cost V8 nothing where 2^31 and above would be heap numbers in unoptimized code.
 	let preds = new Int32Array(releasableBuffer(predCount * 4));
-	for (let v = n - 1; v >= 0; v--) {
-		const from = preOf[v]!;
-		for (let e = firstEdge[v + 1]! - 1, first = firstEdge[v]!; e >= first; e--) {
-			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-			preds[--firstPred[preOf[edgeTo[e]!]!]] = from;
-		}
-	}
+	fillPredecessors(graph, essential, preOf, firstPred, preds);
 	// The offsets become one bit per node (has predecessors) and a mark on each list's first entry:
 	// the semidominator pass reads the lists last to first, so it needs no offsets, and one array less.
 	const hasPreds = new Uint8Array((n + 7) >>> 3);
-	for (let w = 0; w < n; w++) {
-		const first = firstPred[w]!;
-		if (first === firstPred[w + 1]!) continue;
-		preds[first] = preds[first]! | FIRST_PRED;
-		hasPreds[w >>> 3]! |= 1 << (w & 7);
-	}
+	markListStarts(firstPred, preds, hasPreds, n);
 	scratch.give(firstPred);
 
 	// --- semidominators (Lengauer–Tarjan's first half: path compression, no balancing) ------------
@@ -244,40 +219,7 @@ function dominate(
 	const semi = preOf; // the ordinal → preorder map is not needed any more
 	preOf = new Uint32Array(0);
 	const best = scratch.take(slots);
-	let path: Uint32Array = new Uint32Array(1024); // the compression walk (compressed paths stay short)
-	/** The smallest semidominator on v's forest path (v processed, i.e. v >= done). */
-	const evaluate = (v: number, done: number): number => {
-		// Walk up to the node just below the forest root, then compress on the way back down.
-		let depth = 0;
-		for (let x = v; ancestor[x]! >= done; x = ancestor[x]!) {
-			if (depth === path.length) path = grown(path);
-			path[depth++] = x;
-		}
-		while (depth > 0) {
-			const x = path[--depth]!;
-			const a = ancestor[x]!;
-			if (best[a]! < best[x]!) best[x] = best[a]!;
-			ancestor[x] = ancestor[a]!;
-		}
-		return best[v]!;
-	};
-	let k = predCount; // w's list ends where w + 1's starts
-	for (let w = n - 1; w >= 1; w--) {
-		// the root's virtual edge: no semidominator can be smaller
-		let s = ((rootChild[w >>> 3]! >>> (w & 7)) & 1) === 1 ? 0 : ancestor[w]!;
-		if (((hasPreds[w >>> 3]! >>> (w & 7)) & 1) === 1) {
-			let entry: number;
-			do {
-				entry = preds[--k]!;
-				const v = entry & ~FIRST_PRED;
-				const candidate = v < w ? v : evaluate(v, w + 1);
-				if (candidate < s) s = candidate;
-			} while (entry >= 0);
-		}
-		semi[w] = s;
-		best[w] = s;
-		// w is linked to its parent now (ancestor[w] already is the parent, and w >= done from here on).
-	}
+	semidominators(n, rootChild, hasPreds, preds, predCount, ancestor, best, semi);
 	releaseBuffer(preds.buffer); // rather than wait for the GC: the idoms and sizes allocate next
 	preds = new Int32Array(0);
 	scratch.give(ancestor, best);
@@ -293,31 +235,17 @@ function dominate(
 		scratch.give(cursorAgain);
 	}
 	idom[0] = 0;
-	for (let w = 1; w < n; w++) {
-		const s = semi[w]!;
-		let x = idom[w]!;
-		while (x > s) x = idom[x]!;
-		idom[w] = x;
-	}
+	nearestCommonAncestors(idom, semi, n);
 	scratch.give(semi);
 
 	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
 	// No retained size exceeds the shallow total: under 4 GiB (the usual case) they fit in a Uint32
 	// array, one of those just freed; else Float64.
-	let shallowTotal = Infinity;
-	if (shallowSizes instanceof Uint32Array) {
-		shallowTotal = 0;
-		for (let v = 0; v < n; v++) shallowTotal += shallowSizes[v]!;
-	}
+	const shallowTotal = shallowSizes instanceof Uint32Array ? total(shallowSizes, n) : Infinity;
 	const retainedSize: SizeArray = shallowTotal <= 0xffff_ffff ? scratch.take(n) : new Float64Array(n);
 	retainedSize.set(shallowSizes);
 	const dominator = scratch.take(n);
-	for (let w = n - 1; w >= 1; w--) {
-		const v = vertex[w]!;
-		const d = vertex[idom[w]!]!;
-		dominator[v] = d;
-		retainedSize[d] = retainedSize[d]! + retainedSize[v]!;
-	}
+	sizesUpTheTree(vertex, idom, dominator, retainedSize, n);
 	dominator[ROOT_ORDINAL] = ROOT_ORDINAL;
 	scratch.give(vertex, idom);
 	// The class walk's children lists come from the arrays just freed; without keepDominator, the
@@ -334,6 +262,148 @@ function dominate(
 
 /** Marks the first entry of a node's predecessor list (preorder numbers stay below 2^31). */
 const FIRST_PRED = 0x80000000;
+
+// dominate()'s passes, each a small function of its own: V8 compiles a hot loop by compiling its
+// whole function, and a cold run (every CLI run) spent ~30 ms of dominate()'s ~115 ms in code not
+// optimized yet while one big function was compiled again for each of its loops (see record-scanners.ts).
+
+/** preOf[ordinal] = preorder number, from vertex (number → ordinal). */
+function numberOrdinals(vertex: Uint32Array, preOf: Uint32Array, n: number): void {
+	for (let no = 0; no < n; no++) preOf[vertex[no]!] = no;
+}
+
+/**
+ * Counts, per preorder number, the essential edges into it that can lower its semidominator, into
+ * firstPred; clears the bits of the others (see dominate()).
+ */
+function countPredecessors(graph: HeapGraph, essential: Uint8Array, preOf: Uint32Array, ancestor: Uint32Array, rootChild: Uint8Array, firstPred: Uint32Array): void {
+	const {nodeCount: n, firstEdge, edgeTo} = graph;
+	for (let v = 0; v < n; v++) {
+		const from = preOf[v]!;
+		for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
+			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
+			const to = preOf[edgeTo[e]!]!;
+			const p = ancestor[to]!;
+			if (p === 0 || ((rootChild[to >>> 3]! >>> (to & 7)) & 1) === 1 || (from < to && from >= p)) essential[e >>> 3] &= ~(1 << (e & 7));
+			else firstPred[to]++;
+		}
+	}
+}
+
+/** Counts to the ends of their lists (inclusive prefix sums; firstPred[n] = the total); returns the total. */
+function countsToEnds(firstPred: Uint32Array, n: number): number {
+	let predCount = 0;
+	for (let i = 0; i < n; i++) {
+		predCount += firstPred[i]!;
+		firstPred[i] = predCount;
+	}
+	firstPred[n] = predCount;
+	return predCount;
+}
+
+/** Fills the lists backwards (each list's end becomes its start) with the sources' preorder numbers. */
+function fillPredecessors(graph: HeapGraph, essential: Uint8Array, preOf: Uint32Array, firstPred: Uint32Array, preds: Int32Array): void {
+	const {nodeCount: n, firstEdge, edgeTo} = graph;
+	for (let v = n - 1; v >= 0; v--) {
+		const from = preOf[v]!;
+		for (let e = firstEdge[v + 1]! - 1, first = firstEdge[v]!; e >= first; e--) {
+			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
+			preds[--firstPred[preOf[edgeTo[e]!]!]] = from;
+		}
+	}
+}
+
+/** Marks each list's first entry (FIRST_PRED) and sets hasPreds for each node with a list. */
+function markListStarts(firstPred: Uint32Array, preds: Int32Array, hasPreds: Uint8Array, n: number): void {
+	for (let w = 0; w < n; w++) {
+		const first = firstPred[w]!;
+		if (first === firstPred[w + 1]!) continue;
+		preds[first] = preds[first]! | FIRST_PRED;
+		hasPreds[w >>> 3]! |= 1 << (w & 7);
+	}
+}
+
+/** The compression walk's stack (compressed paths stay short; it grows when one is not). */
+interface CompressionPath {
+	path: Uint32Array;
+}
+
+/**
+ * The smallest semidominator on v's forest path (v processed, i.e. v >= done): walks up to the node
+ * just below the forest root, then compresses on the way back down.
+ */
+function evaluate(v: number, done: number, ancestor: Uint32Array, best: Uint32Array, walk: CompressionPath): number {
+	let path = walk.path;
+	let depth = 0;
+	for (let x = v; ancestor[x]! >= done; x = ancestor[x]!) {
+		if (depth === path.length) path = walk.path = grown(path);
+		path[depth++] = x;
+	}
+	while (depth > 0) {
+		const x = path[--depth]!;
+		const a = ancestor[x]!;
+		if (best[a]! < best[x]!) best[x] = best[a]!;
+		ancestor[x] = ancestor[a]!;
+	}
+	return best[v]!;
+}
+
+/** Semidominators in reverse preorder (see dominate() for the arrays' roles), into semi. */
+function semidominators(
+	n: number,
+	rootChild: Uint8Array,
+	hasPreds: Uint8Array,
+	preds: Int32Array,
+	predCount: number,
+	ancestor: Uint32Array,
+	best: Uint32Array,
+	semi: Uint32Array,
+): void {
+	const walk: CompressionPath = {path: new Uint32Array(1024)};
+	let k = predCount; // w's list ends where w + 1's starts
+	for (let w = n - 1; w >= 1; w--) {
+		// the root's virtual edge: no semidominator can be smaller
+		let s = ((rootChild[w >>> 3]! >>> (w & 7)) & 1) === 1 ? 0 : ancestor[w]!;
+		if (((hasPreds[w >>> 3]! >>> (w & 7)) & 1) === 1) {
+			let entry: number;
+			do {
+				entry = preds[--k]!;
+				const v = entry & ~FIRST_PRED;
+				const candidate = v < w ? v : evaluate(v, w + 1, ancestor, best, walk);
+				if (candidate < s) s = candidate;
+			} while (entry >= 0);
+		}
+		semi[w] = s;
+		best[w] = s;
+		// w is linked to its parent now (ancestor[w] already is the parent, and w >= done from here on).
+	}
+}
+
+/** In preorder, each DFS parent entry of idom becomes the idom: the nearest common ancestor of parent and semidominator. */
+function nearestCommonAncestors(idom: Uint32Array, semi: Uint32Array, n: number): void {
+	for (let w = 1; w < n; w++) {
+		const s = semi[w]!;
+		let x = idom[w]!;
+		while (x > s) x = idom[x]!;
+		idom[w] = x;
+	}
+}
+
+function total(sizes: Uint32Array, n: number): number {
+	let sum = 0;
+	for (let v = 0; v < n; v++) sum += sizes[v]!;
+	return sum;
+}
+
+/** Back to ordinals: each node's dominator, and its retained size added to its dominator's (children first). */
+function sizesUpTheTree(vertex: Uint32Array, idom: Uint32Array, dominator: Uint32Array, retainedSize: SizeArray, n: number): void {
+	for (let w = n - 1; w >= 1; w--) {
+		const v = vertex[w]!;
+		const d = vertex[idom[w]!]!;
+		dominator[v] = d;
+		retainedSize[d] = retainedSize[d]! + retainedSize[v]!;
+	}
+}
 
 /**
  * Numbers the nodes in DFS preorder over essential edges, from the root, then (when the root does
@@ -483,19 +553,43 @@ function sumPerKey(
 	// Children CSR of the dominator tree: count, inclusive prefix (each entry the end of its range),
 	// fill backwards (so the entries end up at their starts).
 	const firstChild = scratch.take(n + 1).fill(0);
-	for (let v = 0; v < n; v++) if (v !== ROOT_ORDINAL) firstChild[dominator[v]!]++;
-	for (let v = 1; v <= n; v++) firstChild[v] += firstChild[v - 1]!;
 	const children = scratch.take(n + 1);
-	for (let v = n - 1; v >= 0; v--) if (v !== ROOT_ORDINAL) children[--firstChild[dominator[v]!]] = v;
+	childLists(dominator, firstChild, children, n);
 
 	const sums = new Float64Array(keyCount);
-	const active = new Uint32Array(keyCount);
+	const stackArray = consumeDominator ? dominator : scratch.take(n);
+	const stack = new Int32Array(stackArray.buffer, stackArray.byteOffset, n);
+	sumUnshadowed(firstChild, children, retainedSize, nodeKey, shallowSizes, stack, sums);
+	scratch.give(firstChild, children);
+	if (!consumeDominator) scratch.give(stackArray);
+	return sums;
+}
+
+/** The dominator tree's children as CSR lists (children[firstChild[v] … firstChild[v + 1] - 1]). */
+function childLists(dominator: Uint32Array, firstChild: Uint32Array, children: Uint32Array, n: number): void {
+	for (let v = 0; v < n; v++) if (v !== ROOT_ORDINAL) firstChild[dominator[v]!]++;
+	for (let v = 1; v <= n; v++) firstChild[v] += firstChild[v - 1]!;
+	for (let v = n - 1; v >= 0; v--) if (v !== ROOT_ORDINAL) children[--firstChild[dominator[v]!]] = v;
+}
+
+/**
+ * The walk of sumPerKey, into sums (per key): depth-first from the root, with a per-key count of the
+ * counted instances on the current path.
+ */
+function sumUnshadowed(
+	firstChild: Uint32Array,
+	children: Uint32Array,
+	retainedSize: SizeArray,
+	nodeKey: Uint32Array,
+	shallowSizes: SizeArray,
+	stack: Int32Array,
+	sums: Float64Array,
+): void {
+	const active = new Uint32Array(sums.length);
 	// Stack entries: a node to enter, or EXIT | node to leave a counted node with children. Each node
 	// is either waiting to be entered or on the current path, so n slots suffice. Read as Int32, an
 	// EXIT entry is negative (no heap number when V8 runs this unoptimized).
 	const EXIT = 0x80000000;
-	const stackArray = consumeDominator ? dominator : scratch.take(n);
-	const stack = new Int32Array(stackArray.buffer, stackArray.byteOffset, n);
 	let top = 0;
 	stack[top++] = ROOT_ORDINAL;
 	while (top > 0) {
@@ -517,7 +611,4 @@ function sumPerKey(
 		}
 		for (let c = from; c < to; c++) stack[top++] = children[c]!;
 	}
-	scratch.give(firstChild, children);
-	if (!consumeDominator) scratch.give(stackArray);
-	return sums;
 }
