@@ -53,7 +53,7 @@ export function computeEssentialEdges(
 	weakMaps: WeakMapEdges = WeakMapEdges.forGraph(graph),
 	scratch: ScratchArrays = new ScratchArrays(),
 ): Uint8Array {
-	const {nodeCount, edgeCount, firstEdge, edgeType, edgeName, edgeTo, nodeId} = graph;
+	const {nodeCount, edgeCount, firstEdge, edgeType, edgeTo} = graph;
 	const et = typeIds(graph.edgeTypeNames, ['weak', 'shortcut', 'internal', 'element'] as const);
 	const synthetic = typeIds(graph.nodeTypeNames, ['synthetic'] as const).synthetic;
 	const domTreesName = graph.strings.indexOf('(Document DOM trees)');
@@ -75,6 +75,17 @@ export function computeEssentialEdges(
 		page[to >>> 3]! |= 1 << (to & 7);
 		stack[top++] = to;
 	}
+	markReachable(graph, weak, page, stack, top);
+	scratch.give(stack);
+
+	const bits = new Uint8Array((edgeCount + 7) >>> 3);
+	markEssential(graph, et.weak, et.shortcut, et.internal, page, weakMaps, bits);
+	return bits;
+}
+
+/** Sets the page bit of everything reachable over non-weak edges from the `top` nodes on the stack (marked already). */
+function markReachable(graph: HeapGraph, weak: number, page: Uint8Array, stack: Uint32Array, top: number): void {
+	const {firstEdge, edgeType, edgeTo} = graph;
 	while (top > 0) {
 		const n = stack[--top]!;
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
@@ -84,10 +95,11 @@ export function computeEssentialEdges(
 			stack[top++] = to;
 		}
 	}
-	scratch.give(stack);
+}
 
-	const internal = et.internal;
-	const bits = new Uint8Array((edgeCount + 7) >>> 3);
+/** The essential-edge bits (see computeEssentialEdges), a small function of its own for the JIT's sake (see dominate()). */
+function markEssential(graph: HeapGraph, weak: number, shortcut: number, internal: number, page: Uint8Array, weakMaps: WeakMapEdges, bits: Uint8Array): void {
+	const {nodeCount, firstEdge, edgeType, edgeName, edgeTo, nodeId} = graph;
 	for (let n = 0; n < nodeCount; n++) {
 		const pageOwned = ((page[n >>> 3]! >>> (n & 7)) & 1) === 1;
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
@@ -106,7 +118,6 @@ export function computeEssentialEdges(
 			bits[e >>> 3]! |= 1 << (e & 7);
 		}
 	}
-	return bits;
 }
 
 export function isEssential(bits: Uint8Array, edge: number): boolean {
