@@ -28,7 +28,7 @@ export interface SummaryInputs {
 }
 
 export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: SummaryOptions = {}): EngineSummary {
-	const {nodeCount, nodeId, nodeSelfSize} = graph;
+	const {nodeCount} = graph;
 	const {keys, shallowSizes} = inputs;
 	const {nodeKey, keyClass} = keys;
 	const classCount = keys.classNames.length;
@@ -42,36 +42,7 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 	const keyMinId = new Uint32Array(keyCount).fill(0xffffffff);
 	const keyMaxId = new Uint32Array(keyCount);
 	const keyGenerations = new Uint32Array(keyCount * bucketCount);
-	const lastBoundary = boundaries.length === 0 ? -1 : boundaries[boundaries.length - 1]!;
-	let totalSize = 0;
-	let maxNodeId = 0;
-
-	// Hot loop: typed arrays only; the generation bucket is a short binary search over the boundaries
-	// (skipped for ids past the last boundary: the newest objects, and every id when there are none).
-	for (let n = 0; n < nodeCount; n++) {
-		const id = nodeId[n]!;
-		// Only JS heap objects (odd ids) mark generations: embedder (native) nodes carry huge even ids
-		// that are not allocation-ordered and would swallow every later object into one bucket.
-		if ((id & 1) === 1 && id > maxNodeId) maxNodeId = id;
-		totalSize += nodeSelfSize[n]!;
-		const size = shallowSizes[n]!;
-		if (size === 0) continue;
-		const k = nodeKey[n]!;
-		keySelf[k] += size;
-		if (id < keyMinId[k]!) keyMinId[k] = id;
-		if (id > keyMaxId[k]!) keyMaxId[k] = id;
-		let lo = boundaries.length;
-		if (id <= lastBoundary) {
-			lo = 0;
-			let hi = boundaries.length;
-			while (lo < hi) {
-				const mid = (lo + hi) >>> 1;
-				if (id <= boundaries[mid]!) hi = mid;
-				else lo = mid + 1;
-			}
-		}
-		keyGenerations[k * bucketCount + lo]++;
-	}
+	const {totalSize, maxNodeId} = accumulateByKey(graph, nodeKey, shallowSizes, boundaries, keySelf, keyMinId, keyMaxId, keyGenerations);
 
 	const count = new Float64Array(classCount);
 	const self = new Float64Array(classCount);
@@ -119,4 +90,53 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 		generationBoundaries: boundaries,
 		classes,
 	};
+}
+
+/**
+ * The pass over every node: per class key, self size, id range and instances per generation bucket;
+ * returns the total self size and the largest JS object id. A function of its own, so that a cold run
+ * compiles just this loop (see record-scanners.ts).
+ */
+function accumulateByKey(
+	graph: HeapGraph,
+	nodeKey: Uint32Array,
+	shallowSizes: SizeArray,
+	boundaries: readonly number[],
+	keySelf: Float64Array,
+	keyMinId: Uint32Array,
+	keyMaxId: Uint32Array,
+	keyGenerations: Uint32Array,
+): {totalSize: number; maxNodeId: number} {
+	const {nodeCount, nodeId, nodeSelfSize} = graph;
+	const bucketCount = boundaries.length + 1;
+	const lastBoundary = boundaries.length === 0 ? -1 : boundaries[boundaries.length - 1]!;
+	let totalSize = 0;
+	let maxNodeId = 0;
+	// Hot loop: typed arrays only; the generation bucket is a short binary search over the boundaries
+	// (skipped for ids past the last boundary: the newest objects, and every id when there are none).
+	for (let n = 0; n < nodeCount; n++) {
+		const id = nodeId[n]!;
+		// Only JS heap objects (odd ids) mark generations: embedder (native) nodes carry huge even ids
+		// that are not allocation-ordered and would swallow every later object into one bucket.
+		if ((id & 1) === 1 && id > maxNodeId) maxNodeId = id;
+		totalSize += nodeSelfSize[n]!;
+		const size = shallowSizes[n]!;
+		if (size === 0) continue;
+		const k = nodeKey[n]!;
+		keySelf[k] += size;
+		if (id < keyMinId[k]!) keyMinId[k] = id;
+		if (id > keyMaxId[k]!) keyMaxId[k] = id;
+		let lo = boundaries.length;
+		if (id <= lastBoundary) {
+			lo = 0;
+			let hi = boundaries.length;
+			while (lo < hi) {
+				const mid = (lo + hi) >>> 1;
+				if (id <= boundaries[mid]!) hi = mid;
+				else lo = mid + 1;
+			}
+		}
+		keyGenerations[k * bucketCount + lo]++;
+	}
+	return {totalSize, maxNodeId};
 }
