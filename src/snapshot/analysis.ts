@@ -11,7 +11,7 @@ import type {HeapGraph, SizeArray} from './graph.js';
 import {PathLabeler, classRetainers, directRetainerPaths, type ClassRetainersOptions} from './paths.js';
 import {buildRetainers, type RetainersIndex} from './retainers-index.js';
 import {computeShallowSizes} from './shallow-size.js';
-import {summarize, type EngineSummary, type SummaryOptions} from './summary.js';
+import {summarizeWithCounts, type EngineSummary, type SummaryOptions} from './summary.js';
 import {computeShortestPaths, traversalTables, treeOfParentEdges, type ShortestPathTree, type TraversalTables} from './traverse.js';
 import {WeakMapEdges} from './weakmap-edges.js';
 import {ScratchArrays} from './scratch.js';
@@ -71,6 +71,8 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 	let tree: RetainedSizes | undefined;
 	let weakMaps: WeakMapEdges | undefined;
 	let labeler: PathLabeler | undefined;
+	/** instances per class key, from the first summary (the labeler's instancesOf reads them) */
+	let instancesPerKey: Uint32Array | null = null;
 	/** the dominators' essential edges, when computed ahead (while another thread built the tree) */
 	let essentialAhead: Uint8Array | null = null;
 	// Node-sized arrays handed between the dominators and the shortest-path tree, whichever comes
@@ -139,11 +141,12 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 					}
 				}
 			}
-			const result = summarize(graph, {
+			const {summary: result, instancesPerKey: counted} = summarizeWithCounts(graph, {
 				keys: api.classKeys(),
 				shallowSizes: api.shallowSizes(),
 				classRetained: retained ? api.classRetainedSizes() : null,
 			}, summaryOptions);
+			instancesPerKey ??= counted;
 			// Retaining paths are what gets asked next (analyze, check and the retainers screen all
 			// follow a retained summary with them): building their tree now reuses the dominators'
 			// scratch arrays instead of adding its own on top while those wait for the GC.
@@ -164,6 +167,6 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 			return n < 0 ? null : api.dominators().retainedSize[n]!;
 		},
 	};
-	const getLabeler = (): PathLabeler => (labeler ??= new PathLabeler(graph, api.classKeys(), api.shortestPaths(), api.shallowSizes()));
+	const getLabeler = (): PathLabeler => (labeler ??= new PathLabeler(graph, api.classKeys(), api.shortestPaths(), api.shallowSizes(), instancesPerKey));
 	return api;
 }

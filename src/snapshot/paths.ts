@@ -49,15 +49,17 @@ export class PathLabeler {
 	private readonly stringIndexes = new Map<string, number>();
 	private readonly contextName: number;
 	private readonly nativeContextName: number;
-	/** Instances per class key, as instancesOf counts them: one pass for every class asked about. */
-	private instancesPerKey: Uint32Array | null = null;
-
 	constructor(
 		readonly graph: HeapGraph,
 		readonly keys: ClassKeys,
 		readonly tree: ShortestPathTree,
 		/** DevTools shallow sizes: instances with 0 are not listed by the Summary, so not sampled */
 		readonly shallowSizes: SizeArray | null = null,
+		/**
+		 * Instances per class key, as instancesOf counts them (the summary's counts, with the shallow
+		 * sizes); counted here on first use when not given: one pass for every class asked about.
+		 */
+		private instancesPerKey: Uint32Array | null = null,
 	) {
 		this.nt = typeIds(graph.nodeTypeNames, ['synthetic', 'closure', 'object', 'string', 'concatenated string', 'sliced string', 'number', 'regexp', 'hidden'] as const);
 		this.et = typeIds(graph.edgeTypeNames, ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'] as const);
@@ -141,12 +143,33 @@ export class PathLabeler {
 		return -1;
 	}
 
+	/**
+	 * findEdge for edges of any type, element and hidden ones (named by their index) included. The
+	 * name is compared as the edges hold it (an index, or a string's index: V8 writes each string
+	 * once), not as text: a Map's hash table has an edge per slot, and a text per edge was a string
+	 * made per edge.
+	 */
 	private findEdgeByText(node: number, type: number, name: string): number {
 		const g = this.graph;
+		const numbered = type === this.et.element || type === this.et.hidden;
+		const wanted = numbered ? (String(Number(name)) === name ? Number(name) : -1) : this.stringIndex(name);
+		if (wanted < 0) return -1;
 		for (let e = g.firstEdge[node]!, end = g.firstEdge[node + 1]!; e < end; e++) {
-			if (g.edgeType[e] === type && edgeNameText(g, e) === name) return g.edgeTo[e]!;
+			if (g.edgeType[e] === type && g.edgeName[e] === wanted) return g.edgeTo[e]!;
 		}
 		return -1;
+	}
+
+	/**
+	 * The target of the table's edge named `name` of the same type as `valueEdge`: a hash table's key
+	 * slot, which V8 writes just before the value's (looked at first; then every edge of the table).
+	 */
+	private keySlotBefore(table: number, valueEdge: number, name: string): number {
+		const g = this.graph;
+		const type = g.edgeType[valueEdge]!;
+		const before = valueEdge - 1;
+		if (before >= g.firstEdge[table]! && g.edgeType[before] === type && edgeNameText(g, before) === name) return g.edgeTo[before]!;
+		return this.findEdgeByText(table, type, name);
 	}
 
 	/** Source location of a closure (or constructor of an object), 1-based, when V8 recorded one. */
@@ -230,7 +253,7 @@ export class PathLabeler {
 		if (owner === 'Set') return `[member] ${cls}`;
 		const name = edgeNameText(this.graph, hop.edge);
 		if (NUMERIC.test(name)) {
-			const key = this.findEdgeByText(table, this.graph.edgeType[hop.edge]!, String(Number(name) - 1));
+			const key = this.keySlotBefore(table, hop.edge, String(Number(name) - 1));
 			if (key >= 0) {
 				const keyText = this.isStringNode(key) ? '(string)'
 					: this.graph.nodeType[key] === this.nt.number ? '(number)'
@@ -446,11 +469,15 @@ export class PathLabeler {
 		// A typed array of the exact size, not a JS array of up to a million numbers (those cost heap and
 		// GC time for a list that is only sampled), nor one grown as it fills (its garbage adds to the
 		// peak of a big snapshot's analysis, which ends with these).
-		const out = new Uint32Array(found);
-		const shallow = this.shallowSizes;
-		for (let n = 0, i = 0, count = this.graph.nodeCount; n < count && i < found; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) out[i++] = n;
-		return out;
+		return collectInstances(nodeKey, wanted, this.shallowSizes, new Uint32Array(found));
 	}
+}
+
+/** Fills `out` with the nodes of the wanted keys that have a size, in node order (a small function: see record-scanners.ts). */
+function collectInstances(nodeKey: Uint32Array, wanted: Uint8Array, shallow: SizeArray | null, out: Uint32Array): Uint32Array {
+	const found = out.length;
+	for (let n = 0, i = 0, count = nodeKey.length; n < count && i < found; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) out[i++] = n;
+	return out;
 }
 
 function countInstancesPerKey(nodeKey: Uint32Array, keyCount: number, shallow: SizeArray | null, nodeCount: number): Uint32Array {
@@ -467,6 +494,7 @@ function countInstancesPerKey(nodeKey: Uint32Array, keyCount: number, shallow: S
 export function sampleByIdOrder(instances: Uint32Array, ids: Uint32Array, max: number): number[] {
 	const byId = (a: number, b: number) => ids[a]! - ids[b]! || a - b;
 	if (instances.length <= max) return Array.from(instances).sort(byId);
+	if (instances.length <= MAX_PACKED_INSTANCES) return samplePacked(instances, ids, max);
 	const sortedIds = new Uint32Array(instances.length);
 	for (let i = 0; i < instances.length; i++) sortedIds[i] = ids[instances[i]!]!;
 	sortedIds.sort();
@@ -477,6 +505,39 @@ export function sampleByIdOrder(instances: Uint32Array, ids: Uint32Array, max: n
 		if (picked.get(ids[n]!) === -1) picked.set(ids[n]!, n);
 	}
 	return [...picked.values()].sort(byId);
+}
+
+/** Up to this many instances, sampleByIdOrder sorts (id, position) pairs packed into one double each. */
+const MAX_PACKED_INSTANCES = 1 << 21;
+
+/**
+ * sampleByIdOrder by one native sort of numbers id × 2^21 + position (exact: ids < 2^32, positions
+ * < 2^21): the picks are read off by rank, with no pass looking each instance up (that pass ran once,
+ * cold, over every instance of the biggest classes). Equal ids (none in practice) give the first
+ * instance with the id, as the general path does.
+ */
+function samplePacked(instances: Uint32Array, ids: Uint32Array, max: number): number[] {
+	const count = instances.length;
+	const packed = new Float64Array(count);
+	fillPacked(instances, ids, packed);
+	packed.sort();
+	const out: number[] = [];
+	let lastId = -1;
+	for (let i = 0; i < max; i++) {
+		let rank = Math.floor((i * count) / max);
+		const id = Math.floor(packed[rank]! / PACK);
+		if (id === lastId) continue;
+		while (rank > 0 && Math.floor(packed[rank - 1]! / PACK) === id) rank--;
+		out.push(instances[packed[rank]! % PACK]!);
+		lastId = id;
+	}
+	return out;
+}
+
+const PACK = 2 ** 21;
+
+function fillPacked(instances: Uint32Array, ids: Uint32Array, packed: Float64Array): void {
+	for (let i = 0; i < instances.length; i++) packed[i] = ids[instances[i]!]! * PACK + i;
 }
 
 function baseName(url: string): string {

@@ -28,6 +28,11 @@ export interface SummaryInputs {
 }
 
 export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: SummaryOptions = {}): EngineSummary {
+	return summarizeWithCounts(graph, inputs, options).summary;
+}
+
+/** summarize, and the instances per class key it counted on the way (for PathLabeler.instancesOf). */
+export function summarizeWithCounts(graph: HeapGraph, inputs: SummaryInputs, options: SummaryOptions = {}): {summary: EngineSummary; instancesPerKey: Uint32Array} {
 	const {nodeCount} = graph;
 	const {keys, shallowSizes} = inputs;
 	const {nodeKey, keyClass} = keys;
@@ -49,6 +54,7 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 	const minId = new Uint32Array(classCount).fill(0xffffffff);
 	const maxId = new Uint32Array(classCount);
 	const generations = new Uint32Array(classCount * bucketCount);
+	const instancesPerKey = new Uint32Array(keyCount);
 	for (let k = 0; k < keyCount; k++) {
 		const c = keyClass[k]!;
 		self[c] += keySelf[k]!;
@@ -59,6 +65,7 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 			const instances = keyGenerations[k * bucketCount + g]!;
 			generations[c * bucketCount + g] += instances;
 			count[c] += instances;
+			instancesPerKey[k] += instances;
 		}
 	}
 
@@ -82,7 +89,7 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 		});
 	}
 	classes.sort((a, b) => (b.retainedSize ?? b.selfSize) - (a.retainedSize ?? a.selfSize) || b.selfSize - a.selfSize || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-	return {
+	const summary = {
 		nodeCount,
 		edgeCount: graph.edgeCount,
 		totalSize,
@@ -90,6 +97,7 @@ export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: Summ
 		generationBoundaries: boundaries,
 		classes,
 	};
+	return {summary, instancesPerKey};
 }
 
 /**

@@ -163,6 +163,17 @@ test('sampleByIdOrder picks the same evenly spread instances as sorting them all
 	}
 });
 
+test('sampleByIdOrder with equal ids: one pick per id, the first instance that has it', () => {
+	// (V8's ids are unique; a tool-written snapshot may repeat them)
+	const ids = Uint32Array.from({length: 1000}, (_, n) => 1 + 2 * Math.floor(n / 3)); // each id thrice
+	const instances = Uint32Array.from({length: 1000}, (_, n) => n);
+	const sample = sampleByIdOrder(instances, ids, 100);
+	assert.equal(new Set(sample.map(n => ids[n])).size, sample.length, 'no id twice');
+	assert.ok(sample.every(n => n % 3 === 0), 'the first instance of each id');
+	assert.deepEqual(sample, [...sample].sort((a, b) => a - b), 'in id order');
+	assert.equal(sample.length, 100);
+});
+
 test('a class with thousands of instances: every instance with a size is examined, in node order', () => {
 	const b = new SnapshotBuilder();
 	const global = b.node('object', 'global', {selfSize: 16});
