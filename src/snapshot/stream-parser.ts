@@ -21,6 +21,7 @@
  */
 import {constants as bufferConstants} from 'node:buffer';
 import {SnapshotFormatError} from './errors.js';
+import {latin1Slice, utf8Slice} from './byte-text.js';
 import {ParsedStrings} from './string-table.js';
 import {LOCATION_FIELDS, LOCATION_NODE, maxStringEdgeName, type HeapGraph, type SourceLocations} from './graph.js';
 import {readHeader, resolveLayout, type SnapshotHeader, type SnapshotLayout} from './meta.js';
@@ -1163,11 +1164,12 @@ export class SnapshotParser {
 	}
 
 	/**
-	 * This chunk's text: its bytes from where parseStrings began on, as one JS string, made for the
+	 * This chunk's text: its bytes from where parseStrings began on, copied (the chunk's Buffer may be
+	 * read into again), made for the
 	 * first string that ends in this chunk (a chunk inside one long string gets none).
 	 */
 	private chunkTextOf(buf: Buffer, end: number): number {
-		if (this.chunkText < 0) this.chunkText = this.strings.addText(latin1Slice(buf, this.chunkTextStart, end));
+		if (this.chunkText < 0) this.chunkText = this.strings.addText(Buffer.from(buf.subarray(this.chunkTextStart, end)));
 		return this.chunkText;
 	}
 
@@ -1441,24 +1443,6 @@ class Carry {
 	toString(encoding: 'utf8' | 'latin1'): string {
 		return this.bytes.toString(encoding, 0, this.length);
 	}
-}
-
-/**
- * Buffer's own latin1Slice/utf8Slice (what toString calls after checking its arguments) take about half
- * the time of toString for the ~10-character strings a snapshot is full of. They are not in Node's
- * typings, so they are looked up once and toString stays the fallback.
- */
-type SliceFn = (this: Buffer, start: number, end: number) => string;
-const proto = Buffer.prototype as unknown as {latin1Slice?: SliceFn; utf8Slice?: SliceFn};
-const nativeLatin1 = typeof proto.latin1Slice === 'function' ? proto.latin1Slice : null;
-const nativeUtf8 = typeof proto.utf8Slice === 'function' ? proto.utf8Slice : null;
-
-function latin1Slice(buf: Buffer, start: number, end: number): string {
-	return nativeLatin1 ? nativeLatin1.call(buf, start, end) : buf.toString('latin1', start, end);
-}
-
-function utf8Slice(buf: Buffer, start: number, end: number): string {
-	return nativeUtf8 ? nativeUtf8.call(buf, start, end) : buf.toString('utf8', start, end);
 }
 
 function resized<T extends Uint8Array | Uint32Array | Float64Array>(next: T, previous: T, used: number): T {

@@ -3,22 +3,24 @@
  * satisfies (hand-built graphs in tests, the worker's stand-ins).
  *
  * What the parser builds is ParsedStrings: the strings are not made into JS strings as they are read.
- * Each chunk of the strings section is kept as one JS string (its text), and each snapshot string as
- * its span in its chunk's text; `at(i)` cuts it out when asked. Why:
+ * The bytes of each chunk of the strings section are kept (its text, a Buffer: outside V8's heap),
+ * and each snapshot string as its span in its chunk's text; `at(i)` decodes it when asked. Why:
  * - the engine reads few of them (class names once per distinct name, property names of a few shapes,
  *   the names along the paths it prints);
- * - made at parse time, 65 k small strings (a 50 MB snapshot) were all copied out of V8's young
- *   generation, and that much surviving data made V8 double the young generation for the rest of the
- *   run (4–8 MiB of RSS more, in most runs), besides ~20 ms of slicing;
- * - a chunk's text is one large string, which V8 allocates outside the young generation.
+ * - every JS object that outlives a young-generation collection counts towards V8's decision to
+ *   double that generation, which then stays for the rest of the run: made at parse time, the 65 k
+ *   strings of a 50 MB snapshot did so in most runs (4–8 MiB of RSS more), and so did the texts
+ *   themselves while they were JS strings (1 MB); besides ~20 ms of slicing.
  * Strings with escapes or non-ASCII bytes, and strings split between chunks, are decoded as they are
  * read and kept as JS strings (few, in V8's snapshots: script sources, mostly), with their place in
  * the text all the same.
  *
- * Searches (indexOf, indexesContaining) run V8's own string search over the texts, then find the
+ * Searches (indexOf, indexesContaining) run Buffer's native search over the texts, then find the
  * string at a hit by a binary search on the spans: a loop over every string, run once in a cold
  * process, cost ~3 ms per 65 k strings, and the engine asks for a dozen names.
  */
+import {latin1Slice} from './byte-text.js';
+
 export interface StringTable {
 	readonly length: number;
 	/** the string at `index`, or undefined past the end */
@@ -34,13 +36,14 @@ export interface StringTable {
 const SPAN = 3;
 const DECODED = 0x8000_0000;
 const INITIAL_CAPACITY = 1 << 14;
+const QUOTE = 0x22;
 /** What a string kept as a span can hold: ASCII but quotes and backslashes (those came with escapes). */
 const SPAN_TEXT = /^[^"\\\u0080-\uffff]*$/;
 
 export class ParsedStrings implements StringTable {
 	length = 0;
 	private spans: Uint32Array;
-	private readonly texts: string[] = [];
+	private readonly texts: Buffer[] = [];
 	/** per text: the index of its first string (its strings are the indexes up to the next text's first) */
 	private readonly textFirst: number[] = [];
 	private readonly decoded = new Map<number, string>();
@@ -55,7 +58,7 @@ export class ParsedStrings implements StringTable {
 		const at = index * SPAN;
 		const tag = this.spans[at]!;
 		if (tag & DECODED) return this.decoded.get(index);
-		return this.texts[tag - 1]!.substring(this.spans[at + 1]!, this.spans[at + 2]!);
+		return latin1Slice(this.texts[tag - 1]!, this.spans[at + 1]!, this.spans[at + 2]!);
 	}
 
 	indexOf(target: string): number {
@@ -70,7 +73,7 @@ export class ParsedStrings implements StringTable {
 		const quoted = `"${target}"`;
 		for (let t = 0; t < this.texts.length; t++) {
 			const text = this.texts[t]!;
-			for (let q = text.indexOf(quoted); q >= 0; q = text.indexOf(quoted, q + 1)) {
+			for (let q = text.indexOf(quoted, 0, 'latin1'); q >= 0; q = text.indexOf(quoted, q + 1, 'latin1')) {
 				const index = this.spanAt(t, q + 1);
 				if (index >= 0 && this.spans[index * SPAN + 2] === q + 1 + target.length) return found >= 0 && found < index ? found : index;
 			}
@@ -87,9 +90,9 @@ export class ParsedStrings implements StringTable {
 			for (let t = 0; t < this.texts.length; t++) {
 				const text = this.texts[t]!;
 				let last = -1;
-				for (let p = text.indexOf(needle); p >= 0; p = text.indexOf(needle, p + 1)) {
+				for (let p = text.indexOf(needle, 0, 'latin1'); p >= 0; p = text.indexOf(needle, p + 1, 'latin1')) {
 					// a span holds no quote: the last one before the hit opens the string it is in
-					const index = this.spanAt(t, text.lastIndexOf('"', p) + 1);
+					const index = this.spanAt(t, text.lastIndexOf(QUOTE, p) + 1);
 					if (index >= 0 && index !== last && p + needle.length <= this.spans[index * SPAN + 2]!) out.push((last = index));
 				}
 			}
@@ -105,7 +108,7 @@ export class ParsedStrings implements StringTable {
 			const tag = spans[at]!;
 			const code = tag & DECODED
 				? this.decoded.get(i)!.charCodeAt(0)
-				: spans[at + 2]! > spans[at + 1]! ? texts[tag - 1]!.charCodeAt(spans[at + 1]!) : NaN;
+				: spans[at + 2]! > spans[at + 1]! ? texts[tag - 1]![spans[at + 1]!]! : NaN;
 			if (code === code && accept(code)) out.push(i);
 		}
 		return out;
@@ -128,8 +131,8 @@ export class ParsedStrings implements StringTable {
 
 	// --- building (the parser's) ---
 
-	/** Adds one chunk's text: every string added until the next text is in this one. Returns its number. */
-	addText(text: string): number {
+	/** Adds one chunk's text (its bytes): every string added until the next text is in this one. Returns its number. */
+	addText(text: Buffer): number {
 		this.texts.push(text);
 		this.textFirst.push(this.length);
 		return this.texts.length - 1;

@@ -62,10 +62,10 @@ test('which strings contain a marker, or start with a character, as a plain arra
 test('a table grows past its first capacity, and from a stream of unknown length', () => {
 	// two chunks' texts as the parser keeps them: the section's raw bytes, each string's span inside
 	const table = new ParsedStrings(1);
-	const first = table.addText('"a","b","c","d","\\u00e9","ab');
+	const first = table.addText(Buffer.from('"a","b","c","d","\\u00e9","ab'));
 	for (let i = 0; i < 4; i++) table.addSpan(first, 1 + 4 * i, 2 + 4 * i);
 	table.addDecoded('é', first, 17, 23);
-	const second = table.addText('cdef","abcde","abcd"]}');
+	const second = table.addText(Buffer.from('cdef","abcde","abcd"]}'));
 	table.addDecoded('abcdef', second, 0, 4); // begun in the first chunk
 	const spans = table.spanRoom(3);
 	spans.set([second + 1, 7, 12, second + 1, 15, 19], table.length * 3);
