@@ -82,7 +82,9 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 	const api: SnapshotAnalysis = {
 		graph,
 		classKeys: () => (keys ??= computeClassKeys(graph, options)),
-		shallowSizes: () => (shallow ??= computeShallowSizes(graph)),
+		// In the graph's own self-size column (see shallow-size.ts, inPlace): nothing reads V8's raw
+		// sizes once these exist (their total is the same), and that is one node-sized array less.
+		shallowSizes: () => (shallow ??= computeShallowSizes(graph, {inPlace: true})),
 		shortestPaths: () => {
 			if (!paths) {
 				paths = computeShortestPaths(graph, (weakMaps ??= WeakMapEdges.forGraph(graph)), scratch);
@@ -126,7 +128,7 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 				if (pending) {
 					try {
 						api.classKeys();
-						shallow = pending.result() ?? computeShallowSizes(graph);
+						shallow = pending.result() ?? computeShallowSizes(graph, {inPlace: true});
 						if (pathsAsked) {
 							essentialAhead = computeEssentialEdges(graph, weakMaps!, scratch);
 							const done = pending.shortestPaths();

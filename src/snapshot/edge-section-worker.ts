@@ -52,9 +52,13 @@ interface ShallowJobData {
 	columns: Record<typeof SHARED_COLUMNS[number], SharedArrayBuffer>;
 	selfSizeWide: boolean;
 	externalStringData: number;
-	/** Uint32 × nodeCount: the sizes, when they fit */
+	/**
+	 * Uint32 × nodeCount: the sizes, when they fit. The starting thread copies them into its own
+	 * self-size column (the analysis keeps the shallow sizes there: see shallow-size.ts, inPlace) and
+	 * says so (TAKEN): the buffer then holds the shortest-path tree's parent edges.
+	 */
 	result: SharedArrayBuffer;
-	/** Int32: the status word */
+	/** Int32: the status word, then TAKEN */
 	control: SharedArrayBuffer;
 	/** then, when asked, the shortest-path tree (traverse.ts) */
 	paths: PathsJobData | null;
@@ -66,10 +70,10 @@ interface PathsJobData {
 	/** the edge names' shared buffer (from the parse) */
 	edgeName: SharedArrayBuffer;
 	/**
-	 * Uint32 × (nodeCount + 1) each: the tree's parent edges, then the BFS's queue and put-off list
-	 * (whose memory the caller takes back for its next phase)
+	 * Uint32 × (nodeCount + 1) each: the BFS's queue and put-off list (whose memory the caller takes
+	 * back for its next phase); the parent edges go into the sizes' buffer (ShallowJobData.result)
 	 */
-	arrays: [SharedArrayBuffer, SharedArrayBuffer, SharedArrayBuffer];
+	arrays: [SharedArrayBuffer, SharedArrayBuffer];
 	/** Int32: its own status word */
 	control: SharedArrayBuffer;
 }
@@ -81,6 +85,8 @@ const SHARED_COLUMNS = ['nodeType', 'nodeName', 'nodeSelfSize', 'firstEdge', 'ed
 // when it takes the edges over), so that the two never write them both
 const STATUS = 0;
 const HEARTBEAT = 1;
+/** (a shallow-sizes job's control) 1 once the starting thread has copied the sizes out */
+const TAKEN = 1;
 const OWNER = 2;
 const OWNER_WORKER = 1;
 const OWNER_STARTER = 2;
@@ -164,7 +170,7 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 					tables: paths(),
 					edgeName,
 					// (n + 1 slots: the size the dominators take next, see dominators.ts)
-					arrays: [0, 1, 2].map(() => new SharedArrayBuffer((graph.nodeCount + 1) * 4)) as PathsJobData['arrays'],
+					arrays: [0, 1].map(() => new SharedArrayBuffer((graph.nodeCount + 1) * 4)) as PathsJobData['arrays'],
 					control: new SharedArrayBuffer(4),
 				}
 			: null;
@@ -180,7 +186,7 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 		selfSizeWide: graph.nodeSelfSize instanceof Float64Array,
 		externalStringData: graph.strings.indexOf('system / ExternalStringData'),
 		result: new SharedArrayBuffer(graph.nodeCount * 4),
-		control: new SharedArrayBuffer(4),
+		control: new SharedArrayBuffer(2 * 4),
 		paths: pathsData,
 	};
 	const control = new Int32Array(data.control);
@@ -219,7 +225,16 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 	let tree: {parentEdge: Uint32Array; spare: Uint32Array[]} | null | undefined = pathsData ? undefined : null;
 	return {
 		result() {
-			if (sizes === undefined) sizes = answer(control) ? new Uint32Array(data.result) : null;
+			if (sizes === undefined) {
+				sizes = null;
+				if (answer(control)) {
+					// (the thread answers only when the sizes fit 32 bits: the column is a Uint32Array then)
+					sizes = graph.nodeSelfSize as Uint32Array;
+					sizes.set(new Uint32Array(data.result));
+					Atomics.store(control, TAKEN, 1);
+					Atomics.notify(control, TAKEN);
+				}
+			}
 			// the thread is let go as soon as it has nothing more to do
 			if (tree !== undefined) release();
 			return sizes;
@@ -227,8 +242,8 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 		shortestPaths() {
 			if (tree === undefined) {
 				this.result(); // (the thread does the sizes first)
-				const [parentEdge, queue, putOff] = pathsData!.arrays.map(buffer => new Uint32Array(buffer));
-				tree = answer(pathsControl!) ? {parentEdge: parentEdge!.subarray(0, graph.nodeCount), spare: [queue!, putOff!]} : null;
+				const [queue, putOff] = pathsData!.arrays.map(buffer => new Uint32Array(buffer));
+				tree = sizes && answer(pathsControl!) ? {parentEdge: new Uint32Array(data.result), spare: [queue!, putOff!]} : null;
 				release();
 			}
 			return tree;
@@ -388,22 +403,25 @@ function runShallowJob(data: ShallowJobData): void {
 	}
 	Atomics.store(control, STATUS, status);
 	Atomics.notify(control, STATUS);
-	if (data.paths) runPathsJob(graph, data.paths);
+	if (!data.paths) return;
+	// The tree's parent edges go where the sizes were, once the starting thread has copied them out.
+	const taken = status === DONE && Atomics.wait(control, TAKEN, 0, STALL_MS) !== 'timed-out' && Atomics.load(control, TAKEN) === 1;
+	runPathsJob(taken ? graph : null, data.paths, data.result);
 }
 
-/** The worker's body for the shortest-path tree: into the job's arrays (the parent edges first). */
-function runPathsJob(shallowGraph: HeapGraph | null, data: PathsJobData): void {
+/** The worker's body for the shortest-path tree: the parent edges into `parents`, with the job's arrays. */
+function runPathsJob(shallowGraph: HeapGraph | null, data: PathsJobData, parents: SharedArrayBuffer): void {
 	const control = new Int32Array(data.control);
 	let status = FAILED;
 	try {
 		if (shallowGraph) {
 			const graph = {...shallowGraph, edgeName: new Uint32Array(data.edgeName, 0, shallowGraph.edgeCount)};
-			const [parentEdge, queue, putOff] = data.arrays.map(buffer => new Uint32Array(buffer));
-			// (the scratch hands out the first of equal arrays first: the BFS takes its parent edges first)
+			const [queue, putOff] = data.arrays.map(buffer => new Uint32Array(buffer));
+			// (the scratch hands out the smallest array that fits: the parent edges, n slots, go first)
 			const scratch = new ScratchArrays();
-			scratch.give(parentEdge!, queue!, putOff!);
+			scratch.give(new Uint32Array(parents), queue!, putOff!);
 			const tree = shortestPathTree(graph, traversalNamesFromTables(data.tables), scratch);
-			if (tree.parentEdge.buffer === data.arrays[0]) status = DONE;
+			if (tree.parentEdge.buffer === parents) status = DONE;
 		}
 	} catch {
 		// FAILED: the starting thread builds the tree itself

@@ -47,6 +47,12 @@ export interface ShallowSizeOptions {
 	 * this): all zeros, nodeCount long. Sizes that need 64 bits still come in a new Float64Array.
 	 */
 	into?: Uint32Array;
+	/**
+	 * Turn graph.nodeSelfSize itself into the shallow sizes, when that column can hold them (it is
+	 * Float64, or their total fits in 32 bits): no second node-sized array, for the rest of the
+	 * analysis (4 bytes a node: 100 MB on a 2 GB snapshot). The total stays the same. Else, as without.
+	 */
+	inPlace?: boolean;
 }
 
 export function computeShallowSizes(graph: HeapGraph, options: ShallowSizeOptions = {}): SizeArray {
@@ -56,6 +62,7 @@ export function computeShallowSizes(graph: HeapGraph, options: ShallowSizeOption
 	let total = 0;
 	if (!hasUserRoots(graph)) {
 		for (let n = 0; n < nodeCount; n++) total += self[n]!;
+		if (options.inPlace && (self instanceof Float64Array || total <= 0xffff_ffff)) return self;
 		if (!(self instanceof Uint32Array && total <= 0xffff_ffff)) return Float64Array.from(self);
 		const copy = narrowArray();
 		copy.set(self);
@@ -70,17 +77,25 @@ export function computeShallowSizes(graph: HeapGraph, options: ShallowSizeOption
 	// 1/32 of a node-sized array it stays in cache where the type column would not. The same pass
 	// sums the self sizes, which decides the result's array type.
 	// (Each pass is a function of its own, so that a cold run compiles each loop alone: see
-	// record-scanners.ts. On the second thread, which has run nothing before, that halved this phase.)
+	// record-scanners.ts.)
 	const internal = new Int32Array((nodeCount + 31) >>> 5);
 	total = markInternal(graph, t.hidden, t.array, t.native, externalStringData, internal);
 	const narrow = self instanceof Uint32Array && total <= 0xffff_ffff;
+	if (options.inPlace && (narrow || self instanceof Float64Array)) {
+		// Internal nodes' own sizes, set aside in node order: their slots hold owner states meanwhile.
+		const saved = self instanceof Float64Array ? new Float64Array(countBits(internal)) : new Uint32Array(countBits(internal));
+		setAside(internal, self, saved);
+		walkOwners(graph, internal, weak, self);
+		settleInternal(graph, internal, t.synthetic, self, saved, false);
+		return self;
+	}
 
 	// Owners' slots hold their own size; internal nodes' slots hold their owner state while the walk
 	// runs: 0 = not reached, owner ordinal + 1, or MULTIPLE_OWNERS (exact in either array type).
 	// A new array is all zeros: every internal node starts "not reached"; owners fill in their size below.
 	const sizes: SizeArray = narrow ? narrowArray() : new Float64Array(nodeCount);
 	walkOwners(graph, internal, weak, sizes);
-	settleInternal(graph, internal, t.synthetic, sizes);
+	settleInternal(graph, internal, t.synthetic, sizes, self, true);
 	return sizes;
 }
 
@@ -135,22 +150,47 @@ function walkOwners(graph: HeapGraph, internal: Int32Array, weak: number, sizes:
 
 /**
  * Internal nodes (set bits, a word at a time): give the size to a single real owner, else keep it.
- * Owners' slots are sizes already, and no owner is internal, so the order does not matter.
+ * Owners' slots are sizes already, and no owner is internal, so the order does not matter. Their own
+ * sizes are read from `own`: graph.nodeSelfSize by ordinal (`byOrdinal`), or (in place) the sizes set
+ * aside, in the same order as this walk.
  */
-function settleInternal(graph: HeapGraph, internal: Int32Array, synthetic: number, sizes: SizeArray): void {
+function settleInternal(graph: HeapGraph, internal: Int32Array, synthetic: number, sizes: SizeArray, own: SizeArray, byOrdinal: boolean): void {
 	const {nodeType} = graph;
-	const self = graph.nodeSelfSize;
+	let k = 0;
 	for (let word = 0; word < internal.length; word++) {
 		for (let bits = internal[word]!; bits !== 0; bits &= bits - 1) {
 			const n = (word << 5) | (31 - Math.clz32(bits & -bits));
+			const size = own[byOrdinal ? n : k++]!;
 			const state = sizes[n]!;
 			const owner = state - 1;
 			if (state === 0 || state === MULTIPLE_OWNERS || owner === ROOT_ORDINAL || nodeType[owner] === synthetic) {
-				sizes[n] = self[n]!;
+				sizes[n] = size;
 			} else {
-				sizes[owner] = sizes[owner]! + self[n]!;
+				sizes[owner] = sizes[owner]! + size;
 				sizes[n] = 0;
 			}
+		}
+	}
+}
+
+function countBits(words: Int32Array): number {
+	let count = 0;
+	for (let w = 0; w < words.length; w++) {
+		let v = words[w]! - ((words[w]! >>> 1) & 0x55555555);
+		v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+		count += (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+	}
+	return count;
+}
+
+/** Copies the sizes of the set bits' nodes into `saved`, in node order, and zeroes their slots ("not reached"). */
+function setAside(internal: Int32Array, sizes: SizeArray, saved: SizeArray): void {
+	let k = 0;
+	for (let word = 0; word < internal.length; word++) {
+		for (let bits = internal[word]!; bits !== 0; bits &= bits - 1) {
+			const n = (word << 5) | (31 - Math.clz32(bits & -bits));
+			saved[k++] = sizes[n]!;
+			sizes[n] = 0;
 		}
 	}
 }

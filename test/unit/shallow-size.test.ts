@@ -149,7 +149,27 @@ test('random graphs: the one-pass owner walk agrees with walking from each owner
 		const expected = referenceShallowSizes(b);
 		const sizes = computeShallowSizes(graphFromJson(b.toJson()));
 		assert.deepEqual(Array.from(sizes), expected, `seed ${seed}`);
+		// in place: the same sizes, in the graph's own column
+		const graph = graphFromJson(b.toJson());
+		const inPlace = computeShallowSizes(graph, {inPlace: true});
+		assert.equal(inPlace, graph.nodeSelfSize, 'the column itself');
+		assert.deepEqual(Array.from(inPlace), expected, `seed ${seed}, in place`);
+		assert.deepEqual(Array.from(computeShallowSizes(graph, {inPlace: true})), expected, `seed ${seed}, in place twice: the same`);
 	}
+});
+
+test('in place: a column that cannot hold the sizes is left as it is, and the sizes come apart', () => {
+	const {b, global} = withGlobal();
+	const arr = b.node('object', 'Array', {selfSize: 32});
+	const elements = b.node('array', '(object elements)', {selfSize: 0xffff_fff0});
+	b.edge(global, arr, 'property', 'list').edge(arr, elements, 'internal', 'elements');
+	const graph = graphFromJson(b.toJson());
+	assert.ok(graph.nodeSelfSize instanceof Uint32Array);
+	const before = Array.from(graph.nodeSelfSize);
+	const sizes = computeShallowSizes(graph, {inPlace: true});
+	assert.ok(sizes instanceof Float64Array && (sizes as unknown) !== graph.nodeSelfSize, 'an owner past 4 GiB needs 64 bits');
+	assert.equal(sizes[arr], 32 + 0xffff_fff0);
+	assert.deepEqual(Array.from(graph.nodeSelfSize), before, 'the column is untouched');
 });
 
 test('an owner with more internal children than the walk stack first holds', () => {
