@@ -100,6 +100,11 @@ function markReachable(graph: HeapGraph, weak: number, page: Uint8Array, stack: 
 /** The essential-edge bits (see computeEssentialEdges), a small function of its own for the JIT's sake (see dominate()). */
 function markEssential(graph: HeapGraph, weak: number, shortcut: number, internal: number, page: Uint8Array, weakMaps: WeakMapEdges, bits: Uint8Array): void {
 	const {nodeCount, firstEdge, edgeType, edgeName, edgeTo, nodeId} = graph;
+	// Per pair id + 1, its table's node id (slot 0: none, for "not an ephemeron edge"), so that every
+	// internal edge makes the same read: a read that only the first WeakMap edge makes would have V8
+	// throw away the loop it compiled before that edge came.
+	weakMaps.resolve();
+	const tableIds = Float64Array.from([-1, ...weakMaps.tableIdOfPair]);
 	for (let n = 0; n < nodeCount; n++) {
 		const pageOwned = ((page[n >>> 3]! >>> (n & 7)) & 1) === 1;
 		for (let e = firstEdge[n]!, end = firstEdge[n + 1]!; e < end; e++) {
@@ -111,10 +116,7 @@ function markEssential(graph: HeapGraph, weak: number, shortcut: number, interna
 				if (type === shortcut) continue;
 				if (!pageOwned && ((page[to >>> 3]! >>> (to & 7)) & 1) === 1) continue;
 			}
-			if (type === internal) {
-				const pair = weakMaps.pairOf(edgeName[e]!);
-				if (pair >= 0 && weakMaps.tableIdOfPair[pair] === nodeId[n]) continue;
-			}
+			if (type === internal && tableIds[weakMaps.pairOf(edgeName[e]!) + 1] === nodeId[n]) continue;
 			bits[e >>> 3]! |= 1 << (e & 7);
 		}
 	}
@@ -578,8 +580,21 @@ function sumPerKey(
 
 /** The dominator tree's children as CSR lists (children[firstChild[v] … firstChild[v + 1] - 1]). */
 function childLists(dominator: Uint32Array, firstChild: Uint32Array, children: Uint32Array, n: number): void {
+	countChildren(dominator, firstChild, n);
+	prefixSums(firstChild, n);
+	fillChildren(dominator, firstChild, children, n);
+}
+
+function prefixSums(counts: Uint32Array, n: number): void {
+	for (let v = 1; v <= n; v++) counts[v] += counts[v - 1]!;
+}
+
+// (each loop a function of its own: see dominate())
+function countChildren(dominator: Uint32Array, firstChild: Uint32Array, n: number): void {
 	for (let v = 0; v < n; v++) if (v !== ROOT_ORDINAL) firstChild[dominator[v]!]++;
-	for (let v = 1; v <= n; v++) firstChild[v] += firstChild[v - 1]!;
+}
+
+function fillChildren(dominator: Uint32Array, firstChild: Uint32Array, children: Uint32Array, n: number): void {
 	for (let v = n - 1; v >= 0; v--) if (v !== ROOT_ORDINAL) children[--firstChild[dominator[v]!]] = v;
 }
 

@@ -194,9 +194,9 @@ export function scanLocationRecords(buf: Uint8Array, i: number, fastEnd: number,
  * another string comes next. Each string's span (text + 1, start and end, positions relative to
  * `base`, quotes left out) goes into spans from slot `3 × cursor[0]`, while cursor[0] < `limit`.
  * Stops at the opening quote of a string it does not take (a backslash or a byte ≥ 0x80 in it, or no
- * closing quote before `end`: the parser's general loop takes it), or right after the closing quote
- * of a string not followed by `,` and another string (cursor[1] = 1 then, else 0). Returns where it
- * stopped.
+ * closing quote before `end`: the parser's general loop takes it; cursor[1] = 0), or right after the
+ * closing quote of a string not followed by `,` and another string (cursor[1] = 1). Returns where
+ * it stopped. (Every store and sum happens inside the loop, for the JIT: see above.)
  */
 export function scanPlainStrings(
 	buf: Uint8Array,
@@ -224,17 +224,19 @@ export function scanPlainStrings(
 		spans[at + 2] = j - base;
 		k++;
 		cursor[0] = k;
-		let p = j + 1;
+		cursor[1] = 1;
+		i = j + 1;
+		let p = i;
 		if (p < end && buf[p] === 0x2c) {
 			p++;
 			while (p < end && ((c = buf[p]!) === 0x0a || c === 0x20 || c === 0x0d || c === 0x09)) p++;
 			if (p < end && buf[p] === 0x22) {
 				i = p;
+				cursor[1] = 0;
 				continue;
 			}
 		}
-		cursor[1] = 1;
-		return j + 1;
+		break;
 	}
 	return i;
 }

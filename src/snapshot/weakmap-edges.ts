@@ -32,6 +32,8 @@ export class WeakMapEdges {
 	private readonly pairIds = new Map<string, number>();
 	/** per pair id: the WeakMap table's node id */
 	readonly tableIdOfPair: number[] = [];
+	/** resolve()'s answer, once given (every string is answered then: nothing changes after) */
+	private resolved: ResolvedWeakMapEdges | null = null;
 
 	constructor(
 		private readonly strings: StringTable,
@@ -40,6 +42,7 @@ export class WeakMapEdges {
 		if (resolved) {
 			this.pairOfString = resolved.pairOfString;
 			this.tableIdOfPair = Array.from(resolved.tableIdOfPair);
+			this.resolved = resolved;
 		} else {
 			this.pairOfString = new Int32Array(strings.length).fill(UNKNOWN);
 		}
@@ -59,11 +62,13 @@ export class WeakMapEdges {
 	 * those with the pair marker in them one by one, in order, the others at once.
 	 */
 	resolve(): ResolvedWeakMapEdges {
+		if (this.resolved) return this.resolved;
 		const pairs = stringsContaining(this.strings, PAIR_MARKER).map(i => [i, this.pairOf(i)] as const);
 		// no other string can name an ephemeron edge (pairOf would say so, one string at a time)
 		this.pairOfString.fill(NOT_EPHEMERON);
 		for (const [i, pair] of pairs) this.pairOfString[i] = pair;
-		return {pairOfString: this.pairOfString, tableIdOfPair: Float64Array.from(this.tableIdOfPair)};
+		this.resolved = {pairOfString: this.pairOfString, tableIdOfPair: Float64Array.from(this.tableIdOfPair)};
+		return this.resolved;
 	}
 
 	get pairCount(): number {
