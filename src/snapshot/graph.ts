@@ -32,6 +32,9 @@ export interface HeapGraph {
 	/**
 	 * V8's raw self size in bytes. Uint32 (half the memory) unless some node is 4 GiB or larger (a huge
 	 * backing store), in which case the parser writes the whole column as Float64; read it as numbers.
+	 * Once a graph is analysed (analysis.ts), DevTools' shallow sizes in place (same total: internal
+	 * nodes' sizes moved to their owners; see shallow-size.ts, inPlace), which is also what a snapshot
+	 * written from it holds (DevTools computes the same shallow and retained sizes from those).
 	 */
 	readonly nodeSelfSize: SizeArray;
 	/** length nodeCount + 1 */

@@ -7,9 +7,11 @@
  *   typed arrays, one tight loop per section with all state in local variables, saved to fields only when
  *   a chunk ends. No JS arrays, no per-number strings. A number split across chunks just carries on;
  * - the header is bracket-balanced (string/escape aware) and only that object goes through JSON.parse;
- * - strings are decoded one at a time (JSON.parse only for the few with a backslash); a string split across
- *   chunks is carried in a small buffer. The file, or the strings section, is never one JS string (V8 caps a
- *   string at 512 MiB, which real snapshots exceed);
+ * - strings are not decoded as they are read: each chunk's bytes of the strings section are kept, and each
+ *   string as its span in them (string-table.ts); only those with escapes or non-ASCII bytes, and those
+ *   split across chunks (carried in a small buffer), are decoded, one at a time (JSON.parse only for the
+ *   few with a backslash). The file, or the strings section, is never one JS string (V8 caps a string at
+ *   512 MiB, which real snapshots exceed);
  * - header counts are not trusted for memory: a file's arrays are min(count, what the file could hold);
  *   a stream of unknown length (CDP) reserves the header's count up to a cap, and only the pages written
  *   become memory, so a corrupt `node_count` costs address space, not RAM (if even that is refused, the
@@ -188,7 +190,7 @@ export class SnapshotParser {
 	private stringHasEscape = false;
 	private stringHasHighBytes = false;
 	private readonly stringCarry = new Carry();
-	/** This chunk's text in `strings` (from where the strings section starts in it on), made for the first string that ends in the chunk (see chunkTextOf); -1 before. */
+	/** This chunk's text's number in `strings` (see chunkTextOf), -1 until a string ends in the chunk. */
 	private chunkText = -1;
 	private chunkTextStart = 0;
 
@@ -1048,7 +1050,8 @@ export class SnapshotParser {
 	}
 
 	// ---------------------------------------------------------------------------------------------
-	// Strings: one at a time; a string that crosses a chunk boundary goes through stringCarry.
+	// Strings: a fast path for runs of plain strings (plainStrings), the general loop for the rest, one
+	// at a time; a string that crosses a chunk boundary goes through stringCarry.
 
 	private parseStrings(buf: Buffer, i: number, end: number): number {
 		this.chunkText = -1; // (the next chunk may come in the same Buffer)
@@ -1165,8 +1168,8 @@ export class SnapshotParser {
 
 	/**
 	 * This chunk's text: its bytes from where parseStrings began on, copied (the chunk's Buffer may be
-	 * read into again), made for the
-	 * first string that ends in this chunk (a chunk inside one long string gets none).
+	 * read into again), made for the first string that ends in this chunk (a chunk inside one long
+	 * string gets none).
 	 */
 	private chunkTextOf(buf: Buffer, end: number): number {
 		if (this.chunkText < 0) this.chunkText = this.strings.addText(Buffer.from(buf.subarray(this.chunkTextStart, end)));
@@ -1175,8 +1178,8 @@ export class SnapshotParser {
 
 	/**
 	 * The fast path from the opening quote at `i` (scanPlainStrings): the plain strings that follow,
-	 * each kept as its span in one JS string of the rest of the chunk (see ParsedStrings for why no
-	 * string is made per string). Returns where it stopped: `i` when it took none.
+	 * each kept as its span in the chunk's text (see ParsedStrings for why no string is made per
+	 * string). Returns where it stopped: `i` when it took none.
 	 */
 	private plainStrings(buf: Buffer, i: number, end: number): number {
 		const strings = this.strings;
