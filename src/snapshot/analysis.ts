@@ -31,6 +31,11 @@ export interface AnalysisOptions extends ClassKeyOptions {
 export interface PendingElsewhere {
 	/** blocks; null when the other thread could not (this one computes them then) */
 	result(): SizeArray | null;
+	/**
+	 * After result(), when no tree was asked for: the node-sized (n + 1 slots) array the sizes came in,
+	 * free once they are taken, for this thread's next phases; else null.
+	 */
+	sizesBuffer(): Uint32Array | null;
 	/** blocks: the tree's parent edges and two arrays free for reuse, or null (not asked for, or failed) */
 	shortestPaths(): {parentEdge: Uint32Array; spare: Uint32Array[]} | null;
 	/** lets the other thread go, whatever it was doing */
@@ -129,6 +134,8 @@ export function analyzeGraph(graph: HeapGraph, options: AnalysisOptions = {}): S
 					try {
 						api.classKeys();
 						shallow = pending.result() ?? computeShallowSizes(graph, {inPlace: true});
+						const free = pending.sizesBuffer();
+						if (free) scratch.give(free);
 						if (pathsAsked) {
 							essentialAhead = computeEssentialEdges(graph, weakMaps!, scratch);
 							const done = pending.shortestPaths();

@@ -53,9 +53,10 @@ interface ShallowJobData {
 	selfSizeWide: boolean;
 	externalStringData: number;
 	/**
-	 * Uint32 × nodeCount: the sizes, when they fit. The starting thread copies them into its own
+	 * Uint32 × (nodeCount + 1): the sizes, when they fit. The starting thread copies them into its own
 	 * self-size column (the analysis keeps the shallow sizes there: see shallow-size.ts, inPlace) and
-	 * says so (TAKEN): the buffer then holds the shortest-path tree's parent edges.
+	 * says so (TAKEN): the buffer then holds the shortest-path tree's parent edges, or (no tree asked
+	 * for) serves the starting thread's next phase (n + 1 slots: what the dominators take).
 	 */
 	result: SharedArrayBuffer;
 	/** Int32: the status word, then TAKEN */
@@ -145,6 +146,8 @@ export interface PendingShallowSizes {
 	 * the thread is done with (for the caller's next phase); null when not asked for, or failed.
 	 */
 	shortestPaths(): {parentEdge: Uint32Array; spare: Uint32Array[]} | null;
+	/** After result(): the buffer the sizes came in, when no tree goes there (see ShallowJobData.result), else null. */
+	sizesBuffer(): Uint32Array | null;
 	/** Lets the thread go (at once: answers not taken by now are not waited for). */
 	release(): void;
 }
@@ -185,7 +188,7 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 		columns,
 		selfSizeWide: graph.nodeSelfSize instanceof Float64Array,
 		externalStringData: graph.strings.indexOf('system / ExternalStringData'),
-		result: new SharedArrayBuffer(graph.nodeCount * 4),
+		result: new SharedArrayBuffer((graph.nodeCount + 1) * 4),
 		control: new SharedArrayBuffer(2 * 4),
 		paths: pathsData,
 	};
@@ -230,7 +233,7 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 				if (answer(control)) {
 					// (the thread answers only when the sizes fit 32 bits: the column is a Uint32Array then)
 					sizes = graph.nodeSelfSize as Uint32Array;
-					sizes.set(new Uint32Array(data.result));
+					sizes.set(new Uint32Array(data.result, 0, graph.nodeCount));
 					Atomics.store(control, TAKEN, 1);
 					Atomics.notify(control, TAKEN);
 				}
@@ -243,10 +246,13 @@ export function startShallowSizesJob(graph: HeapGraph, paths: (() => TraversalTa
 			if (tree === undefined) {
 				this.result(); // (the thread does the sizes first)
 				const [queue, putOff] = pathsData!.arrays.map(buffer => new Uint32Array(buffer));
-				tree = sizes && answer(pathsControl!) ? {parentEdge: new Uint32Array(data.result), spare: [queue!, putOff!]} : null;
+				tree = sizes && answer(pathsControl!) ? {parentEdge: new Uint32Array(data.result, 0, graph.nodeCount), spare: [queue!, putOff!]} : null;
 				release();
 			}
 			return tree;
+		},
+		sizesBuffer() {
+			return sizes && !pathsData ? new Uint32Array(data.result) : null;
 		},
 		release,
 	};
@@ -396,7 +402,7 @@ function runShallowJob(data: ShallowJobData): void {
 			locations: null,
 			extraNativeBytes: 0,
 		};
-		const into = new Uint32Array(data.result);
+		const into = new Uint32Array(data.result, 0, data.nodeCount);
 		if (computeShallowSizes(graph, {externalStringData: data.externalStringData, into}) === into) status = DONE;
 	} catch {
 		// FAILED: the starting thread computes them itself
@@ -417,7 +423,8 @@ function runPathsJob(shallowGraph: HeapGraph | null, data: PathsJobData, parents
 		if (shallowGraph) {
 			const graph = {...shallowGraph, edgeName: new Uint32Array(data.edgeName, 0, shallowGraph.edgeCount)};
 			const [queue, putOff] = data.arrays.map(buffer => new Uint32Array(buffer));
-			// (the scratch hands out the smallest array that fits: the parent edges, n slots, go first)
+			// (all three have n + 1 slots, and of equal arrays the scratch hands out the first given first:
+			// the BFS takes its parent edges first)
 			const scratch = new ScratchArrays();
 			scratch.give(new Uint32Array(parents), queue!, putOff!);
 			const tree = shortestPathTree(graph, traversalNamesFromTables(data.tables), scratch);

@@ -294,9 +294,13 @@ require('v8').writeHeapSnapshot(process.argv[1]);
 		assert.equal(startShallowSizesJob(oneThread), null, 'a graph whose columns are not shared is not sent');
 		const job = startShallowSizesJob(graph);
 		assert.ok(job, 'the thread kept after the parse takes the job');
+		assert.equal(job.sizesBuffer(), null, 'nothing is free before the sizes are taken');
 		const sizes = job.result();
 		assert.ok(sizes?.buffer instanceof SharedArrayBuffer);
+		assert.equal(sizes, graph.nodeSelfSize, 'the sizes are copied into the graph\'s own column');
 		assert.deepEqual(sizes, computeShallowSizes(oneThread));
+		const free = job.sizesBuffer();
+		assert.ok(free && free.length === graph.nodeCount + 1 && free.buffer instanceof SharedArrayBuffer, 'no tree asked for: the buffer the sizes came in is free (n + 1 slots)');
 		assert.equal(startShallowSizesJob(graph), null, 'the thread is not kept after the job (no more files announced)');
 
 		// through the analysis, as the engine host and the bench use it: the same summary either way, and

@@ -89,6 +89,7 @@ test('work another thread was to do and could not is done here, and that thread 
 				return {
 					// answers as a thread gives them (its tree in an array one slot longer), or none
 					result: () => (failing === 'tree' ? analyzeGraph(graph).shallowSizes() : null),
+					sizesBuffer: () => null,
 					shortestPaths: () => {
 						treeTaken = true;
 						if (failing !== 'shallow sizes') return null;
