@@ -7,7 +7,6 @@
 import {statSync} from 'node:fs';
 import type {ClassRetainers, SnapshotSummary} from '../model/types.js';
 import {EngineClient, EngineError} from '../pipeline/engine-client.js';
-import {rankGrowth} from '../analysis/growth.js';
 import {buildJsonReport, type JsonReport} from './report.js';
 import {formatTextReport} from './text-report.js';
 
@@ -58,7 +57,8 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
 
 		const pathsFor = options.pathsFor ?? 5;
 		const single = summaries.length === 1;
-		const growth = single ? null : rankGrowth(summaries);
+		// (the growth rules, a dozen modules, load only when there is growth to rank)
+		const growth = single ? null : (await import('../analysis/growth.js')).rankGrowth(summaries);
 		const candidates = growth?.candidates ?? [];
 		const names = single ? biggestClasses(summaries[0]!, pathsFor) : candidates.slice(0, pathsFor).map(c => c.name);
 		const retainers = new Map<string, ClassRetainers>();
