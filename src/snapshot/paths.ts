@@ -507,7 +507,7 @@ export function sampleByIdOrder(instances: Uint32Array, ids: Uint32Array, max: n
 	return [...picked.values()].sort(byId);
 }
 
-/** Up to this many instances, sampleByIdOrder sorts (id, position) pairs packed into one double each. */
+/** Up to this many instances, sampleByIdOrder packs (id, position) into one double each (samplePacked). */
 const MAX_PACKED_INSTANCES = 1 << 21;
 
 /**
