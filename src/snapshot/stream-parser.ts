@@ -24,7 +24,7 @@
 import {constants as bufferConstants} from 'node:buffer';
 import {SnapshotFormatError} from './errors.js';
 import {latin1Slice, utf8Slice} from './byte-text.js';
-import {ParsedStrings} from './string-table.js';
+import {ParsedStrings, validEscapes} from './string-table.js';
 import {LOCATION_FIELDS, LOCATION_NODE, maxStringEdgeName, type HeapGraph, type SourceLocations} from './graph.js';
 import {readHeader, resolveLayout, type SnapshotHeader, type SnapshotLayout} from './meta.js';
 import {scanEdgeRecords, scanLocationRecords, scanNodeRecords, scanPlainStrings} from './record-scanners.js';
@@ -1106,9 +1106,13 @@ export class SnapshotParser {
 	private startString(buf: Buffer, open: number, end: number): number {
 		const close = this.scanString(buf, open + 1, end);
 		if (close < end) {
-			if (this.stringHasEscape || this.stringHasHighBytes) {
+			if (this.stringHasHighBytes) {
 				const value = this.decodeString(buf, open, close + 1, this.stringHasEscape, this.stringHasHighBytes);
 				this.strings.addDecoded(value, this.chunkTextOf(buf, end), open + 1 - this.chunkTextStart, close - this.chunkTextStart);
+			} else if (this.stringHasEscape) {
+				// kept escaped, decoded when asked (see ParsedStrings): checked now, as JSON.parse would
+				if (!validEscapes(buf, open + 1, close)) throw new SnapshotFormatError(`string ${this.strings.length} in the strings section has an invalid escape sequence`);
+				this.strings.addEscaped(this.chunkTextOf(buf, end), open + 1 - this.chunkTextStart, close - this.chunkTextStart);
 			} else {
 				this.plainString(buf, open + 1, close, end);
 			}

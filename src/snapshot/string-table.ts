@@ -11,9 +11,10 @@
  *   double that generation, which then stays for the rest of the run: made at parse time, the 65 k
  *   strings of a 50 MB snapshot did so in most runs (4–8 MiB of RSS more), and so did the texts
  *   themselves while they were JS strings (1 MB); besides ~20 ms of slicing.
- * Strings with escapes or non-ASCII bytes, and strings split between chunks, are decoded as they are
- * read and kept as JS strings (few, in V8's snapshots: script sources, mostly), with their place in
- * the text all the same.
+ * Strings with non-ASCII bytes, and strings split between chunks, are decoded as they are read and kept
+ * as JS strings (few, in V8's snapshots), with their place in the text all the same. Strings with
+ * escapes (script sources, mostly: ~115 KB of the 50 MB snapshot) stay spans of their escaped text,
+ * checked as they are read and decoded (JSON.parse) when asked.
  *
  * Searches (indexOf, indexesContaining) run Buffer's native search over the texts, then find the
  * string at a hit by a binary search on the spans: a loop over every string, run once in a cold
@@ -31,10 +32,13 @@ export interface StringTable {
 
 /**
  * Per string in ParsedStrings.spans: its text's number + 1 (with DECODED when the string is kept in
- * `decoded`), then its start and end in that text (quotes left out). Within one text the starts rise.
+ * `decoded`, ESCAPED when its text has escapes), then its start and end in that text (quotes left
+ * out). Within one text the starts rise.
  */
 const SPAN = 3;
 const DECODED = 0x8000_0000;
+const ESCAPED = 0x4000_0000;
+const TEXT = 0x3fff_ffff;
 const INITIAL_CAPACITY = 1 << 14;
 const QUOTE = 0x22;
 /** What a string kept as a span can hold: ASCII but quotes and backslashes (those came with escapes). */
@@ -47,6 +51,8 @@ export class ParsedStrings implements StringTable {
 	/** per text: the index of its first string (its strings are the indexes up to the next text's first) */
 	private readonly textFirst: number[] = [];
 	private readonly decoded = new Map<number, string>();
+	/** the indexes of the ESCAPED strings, ascending */
+	private readonly escaped: number[] = [];
 
 	/** `expected`: an upper bound on the count, when known (pages never reached are never touched) */
 	constructor(expected = INITIAL_CAPACITY) {
@@ -58,7 +64,17 @@ export class ParsedStrings implements StringTable {
 		const at = index * SPAN;
 		const tag = this.spans[at]!;
 		if (tag & DECODED) return this.decoded.get(index);
-		return latin1Slice(this.texts[tag - 1]!, this.spans[at + 1]!, this.spans[at + 2]!);
+		const text = this.texts[(tag & TEXT) - 1]!;
+		if (tag & ESCAPED) {
+			// the escaped text with its quotes, checked when it was read (addEscaped)
+			const quoted = latin1Slice(text, this.spans[at + 1]! - 1, this.spans[at + 2]! + 1);
+			try {
+				return JSON.parse(quoted) as string;
+			} catch {
+				return quoted.slice(1, -1);
+			}
+		}
+		return latin1Slice(text, this.spans[at + 1]!, this.spans[at + 2]!);
 	}
 
 	indexOf(target: string): number {
@@ -66,6 +82,15 @@ export class ParsedStrings implements StringTable {
 		for (const [index, value] of this.decoded) {
 			if (value === target) {
 				found = index; // (the map is in index order)
+				break;
+			}
+		}
+		// An escaped text is at least as long as what it decodes to, and at most 6 times (\uXXXX).
+		for (const index of this.escaped) {
+			if (found >= 0 && index > found) break;
+			const length = this.spans[index * SPAN + 2]! - this.spans[index * SPAN + 1]!;
+			if (length >= target.length && length <= 6 * target.length && this.at(index) === target) {
+				found = index;
 				break;
 			}
 		}
@@ -86,6 +111,7 @@ export class ParsedStrings implements StringTable {
 		if (needle === '') return Array.from({length: this.length}, (_, i) => i);
 		const out: number[] = [];
 		for (const [index, value] of this.decoded) if (value.includes(needle)) out.push(index);
+		for (const index of this.escaped) if (this.at(index)!.includes(needle)) out.push(index);
 		if (SPAN_TEXT.test(needle)) {
 			for (let t = 0; t < this.texts.length; t++) {
 				const text = this.texts[t]!;
@@ -106,8 +132,8 @@ export class ParsedStrings implements StringTable {
 		const out: number[] = [];
 		for (let i = 0, at = 0; i < length; i++, at += SPAN) {
 			const tag = spans[at]!;
-			const code = tag & DECODED
-				? this.decoded.get(i)!.charCodeAt(0)
+			const code = tag & (DECODED | ESCAPED)
+				? this.at(i)!.charCodeAt(0)
 				: spans[at + 2]! > spans[at + 1]! ? texts[tag - 1]![spans[at + 1]!]! : NaN;
 			if (code === code && accept(code)) out.push(i);
 		}
@@ -124,7 +150,7 @@ export class ParsedStrings implements StringTable {
 			const at = spans[mid * SPAN + 1]!;
 			if (at < start) lo = mid + 1;
 			else if (at > start) hi = mid - 1;
-			else return spans[mid * SPAN]! & DECODED ? -1 : mid;
+			else return spans[mid * SPAN]! & (DECODED | ESCAPED) ? -1 : mid;
 		}
 		return -1;
 	}
@@ -166,6 +192,19 @@ export class ParsedStrings implements StringTable {
 		this.length += count;
 	}
 
+	/**
+	 * The next string is text[start, end) of the text numbered `text`, escaped as JSON escapes it (the
+	 * caller has checked that JSON.parse takes it: see validEscapes), between quotes at start - 1 and end.
+	 */
+	addEscaped(text: number, start: number, end: number): void {
+		const at = this.room();
+		this.spans[at] = (text + 1) | ESCAPED;
+		this.spans[at + 1] = start;
+		this.spans[at + 2] = end;
+		this.escaped.push(this.length);
+		this.length++;
+	}
+
 	/** The next string, decoded already; it ends at `end` in the text numbered `text` (and starts at `start`, or at 0 when it began in an earlier chunk). */
 	addDecoded(value: string, text: number, start: number, end: number): void {
 		const at = this.room();
@@ -204,4 +243,28 @@ export function stringsByFirstChar(table: StringTable, accept: (code: number) =>
 		if (code === code && accept(code)) out.push(i);
 	}
 	return out;
+}
+
+/**
+ * Whether the inside of a JSON string, buf[start, end) (ASCII, its closing quote at `end`), is what
+ * JSON.parse takes: every backslash followed by one of `" \ / b f n r t`, or by u and four hex digits;
+ * no raw control character.
+ */
+export function validEscapes(buf: Uint8Array, start: number, end: number): boolean {
+	for (let i = start; i < end; i++) {
+		const c = buf[i]!;
+		if (c < 0x20) return false;
+		if (c !== 0x5c) continue;
+		const e = buf[++i]!;
+		if (e === 0x75) {
+			for (let k = 1; k <= 4; k++) {
+				const h = buf[i + k]!;
+				if (!((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) return false;
+			}
+			i += 4;
+		} else if (!(e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) {
+			return false;
+		}
+	}
+	return true;
 }

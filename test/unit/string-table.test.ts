@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {ParsedStrings, stringsByFirstChar, stringsContaining} from '../../src/snapshot/string-table.js';
-import {allStrings, parseChunked, referenceGraph} from '../helpers/parser-fixtures.js';
+import {ParsedStrings, stringsByFirstChar, stringsContaining, validEscapes} from '../../src/snapshot/string-table.js';
+import {allStrings, parseChunked, prng, referenceGraph} from '../helpers/parser-fixtures.js';
 import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 
 const MARKER = ' pair in WeakMap (table @';
@@ -82,4 +82,21 @@ test('a table grows past its first capacity, and from a stream of unknown length
 	for (let i = 0; i < 3000; i++) b.edge(b.root, b.node('object', `name${i}`), 'property', `p${i}`);
 	const json = b.toJson();
 	assert.deepEqual(allStrings(parseChunked(json, 4096).strings), referenceGraph(json).strings);
+});
+
+test('validEscapes takes exactly what JSON.parse takes', () => {
+	const pieces = ['a', ' ', '\\n', '\\t', '\\"', '\\\\', '\\/', '\\b', '\\f', '\\r', '\\u00e9', '\\uD83D', '\\uABCG', '\\u12', '\\q', '\\x41', '\t', '\u0001', '\u001f', '~'];
+	const random = prng(11);
+	for (let round = 0; round < 2000; round++) {
+		let inside = '';
+		for (let k = 1 + Math.floor(random() * 5); k > 0; k--) inside += pieces[Math.floor(random() * pieces.length)];
+		const bytes = Buffer.from(`"${inside}"`, 'latin1');
+		let parses = true;
+		try {
+			JSON.parse(`"${inside}"`);
+		} catch {
+			parses = false;
+		}
+		assert.equal(validEscapes(bytes, 1, bytes.length - 1), parses, JSON.stringify(inside));
+	}
 });
