@@ -166,11 +166,7 @@ export class ParsedStrings implements StringTable {
 
 	/** The next string is text[start, end) of the text numbered `text` (plain ASCII, no escapes). */
 	addSpan(text: number, start: number, end: number): void {
-		const at = this.room();
-		this.spans[at] = text + 1;
-		this.spans[at + 1] = start;
-		this.spans[at + 2] = end;
-		this.length++;
+		this.push(text + 1, start, end);
 	}
 
 	/**
@@ -197,32 +193,24 @@ export class ParsedStrings implements StringTable {
 	 * caller has checked that JSON.parse takes it: see validEscapes), between quotes at start - 1 and end.
 	 */
 	addEscaped(text: number, start: number, end: number): void {
-		const at = this.room();
-		this.spans[at] = (text + 1) | ESCAPED;
-		this.spans[at + 1] = start;
-		this.spans[at + 2] = end;
 		this.escaped.push(this.length);
-		this.length++;
+		this.push((text + 1) | ESCAPED, start, end);
 	}
 
 	/** The next string, decoded already; it ends at `end` in the text numbered `text` (and starts at `start`, or at 0 when it began in an earlier chunk). */
 	addDecoded(value: string, text: number, start: number, end: number): void {
-		const at = this.room();
-		this.spans[at] = (text + 1) | DECODED;
-		this.spans[at + 1] = start;
-		this.spans[at + 2] = end;
 		this.decoded.set(this.length, value);
-		this.length++;
+		this.push((text + 1) | DECODED, start, end);
 	}
 
-	private room(): number {
+	/** Appends one string's span (tag: text + 1 and its flags). */
+	private push(tag: number, start: number, end: number): void {
+		const spans = this.spanRoom(1);
 		const at = this.length * SPAN;
-		if (at === this.spans.length) {
-			const grown = new Uint32Array(this.spans.length * 2);
-			grown.set(this.spans);
-			this.spans = grown;
-		}
-		return at;
+		spans[at] = tag;
+		spans[at + 1] = start;
+		spans[at + 2] = end;
+		this.length++;
 	}
 }
 
