@@ -46,8 +46,7 @@ type ParseSteps = Generator<Pause, HeapGraph | null, void>;
 export {prestartParallelParse} from './edge-threads.js';
 
 export function parseSnapshotFile(path: string, options: ParseFileOptions = {}): HeapGraph {
-	const begun = takeBegunParse(path, options);
-	const file = begun?.file ?? openSnapshotFile(path);
+	const {begun, file} = openForParse(path, options);
 	try {
 		if (begun || wantsParallel(file, options)) {
 			const graph = runSync(parseInTwoThreads(file, options, {}, begun), file);
@@ -61,8 +60,7 @@ export function parseSnapshotFile(path: string, options: ParseFileOptions = {}):
 
 /** The same as parseSnapshotFile, but gives the event loop a turn every few chunks. */
 export async function parseSnapshotFileAsync(path: string, options: ParseFileOptions = {}): Promise<HeapGraph> {
-	const begun = takeBegunParse(path, options);
-	const file = begun?.file ?? openSnapshotFile(path);
+	const {begun, file} = openForParse(path, options);
 	try {
 		if (begun || wantsParallel(file, options)) {
 			const graph = await runAsync(parseInTwoThreads(file, options, {}, begun), file);
@@ -80,8 +78,7 @@ export async function parseSnapshotFileAsync(path: string, options: ParseFileOpt
  * decides, and words, what is wrong with a file).
  */
 export function parseSnapshotFileInTwoThreads(path: string, options: ParseFileOptions = {}, how: TwoThreadOptions = {}): HeapGraph | null {
-	const begun = takeBegunParse(path, options);
-	const file = begun?.file ?? openSnapshotFile(path);
+	const {begun, file} = openForParse(path, options);
 	try {
 		return runSync(parseInTwoThreads(file, options, how, begun), file);
 	} finally {
@@ -141,6 +138,12 @@ export function abandonBegunParse(): void {
 	const begun = begunParse;
 	begunParse = null;
 	if (begun) dropFile(begun.file);
+}
+
+/** The parse begun ahead for `path` (taken out of its slot) and its file, or none and the file opened now. */
+function openForParse(path: string, options: ParseFileOptions): {begun: BegunParse | null; file: SnapshotFile} {
+	const begun = takeBegunParse(path, options);
+	return {begun, file: begun?.file ?? openSnapshotFile(path)};
 }
 
 /** The parse begun ahead for `path`, taken out of its slot; any other is dropped. */
