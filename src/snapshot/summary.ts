@@ -27,11 +27,7 @@ export interface SummaryInputs {
 	classRetained: Float64Array | null;
 }
 
-export function summarize(graph: HeapGraph, inputs: SummaryInputs, options: SummaryOptions = {}): EngineSummary {
-	return summarizeWithCounts(graph, inputs, options).summary;
-}
-
-/** summarize, and the instances per class key it counted on the way (for PathLabeler.instancesOf). */
+/** The summary, and the instances per class key it counted on the way (for PathLabeler.instancesOf). */
 export function summarizeWithCounts(graph: HeapGraph, inputs: SummaryInputs, options: SummaryOptions = {}): {summary: EngineSummary; instancesPerKey: Uint32Array} {
 	const {nodeCount} = graph;
 	const {keys, shallowSizes} = inputs;
