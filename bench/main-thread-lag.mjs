@@ -5,7 +5,7 @@
 //
 //   node bench/main-thread-lag.mjs FILE.heapsnapshot
 import {monitorEventLoopDelay} from 'node:perf_hooks';
-import {EngineClient} from '../dist/pipeline/engine-client.js';
+import {EngineClient} from '../dist/engine-client.js';
 
 const file = process.argv[2];
 if (!file) {

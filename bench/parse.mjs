@@ -146,7 +146,7 @@ function heaptopContender(mode, template) {
 		if (!existsSync(join(ROOT, 'dist', 'cli.js'))) unavailable = 'not built: dist/cli.js is missing; run `npm run build`';
 	} else {
 		words = [process.execPath, HEAPTOP_PARSE, 'FILE'];
-		if (!existsSync(join(ROOT, 'dist', 'snapshot', 'read-file.js'))) unavailable = 'not built: dist/snapshot is missing; run `npm run build`';
+		if (!existsSync(join(ROOT, 'dist', 'snapshot-engine.js'))) unavailable = 'not built: dist/snapshot-engine.js is missing; run `npm run build`';
 	}
 	const label = template ?? (mode === 'full' ? 'heaptop analyze FILE --json' : 'bench/lib/heaptop-parse.mjs FILE (parse + summary, no retained)');
 	return {

@@ -15,17 +15,15 @@ if (!file) {
 	process.stderr.write('usage: node bench/lib/heaptop-parse.mjs FILE\n');
 	process.exit(2);
 }
-const dist = new URL('../../dist/snapshot/', import.meta.url);
-if (!existsSync(fileURLToPath(new URL('read-file.js', dist)))) {
+const dist = new URL('../../dist/', import.meta.url);
+if (!existsSync(fileURLToPath(new URL('snapshot-engine.js', dist)))) {
 	process.stderr.write('heaptop-parse failed: dist/ is missing; run `npm run build` first\n');
 	process.exit(2);
 }
 // as `heaptop analyze` does: the second parse thread starts while the rest of the engine loads
 const {prestartParallelParse} = await import(new URL('edge-threads.js', dist).href);
 prestartParallelParse([file]);
-const {parseSnapshotFile} = await import(new URL('read-file.js', dist).href);
-const {analyzeGraph} = await import(new URL('analysis.js', dist).href);
-const {startShallowSizesJob} = await import(new URL('edge-section-worker.js', dist).href);
+const {parseSnapshotFile, analyzeGraph, startShallowSizesJob} = await import(new URL('snapshot-engine.js', dist).href);
 
 try {
 	const graph = parseSnapshotFile(file);

@@ -32,8 +32,8 @@ before(async () => {
 	const [packed] = JSON.parse(stdout) as Array<{filename: string; files: Array<{path: string}>}>;
 	const tarball = join(dir, packed!.filename);
 	const files = packed!.files.map(f => f.path);
-	// what the bin needs must be in the tarball (the shim, the compiled CLI and its worker)
-	for (const needed of ['bin/heaptop.js', 'dist/cli.js', 'dist/pipeline/worker.js', 'examples/demo-app.js', 'package.json']) {
+	// what the bin needs must be in the tarball (the shim, the built CLI and its two worker scripts)
+	for (const needed of ['bin/heaptop.js', 'dist/cli.js', 'dist/worker.js', 'dist/edge-section-worker.js', 'examples/demo-app.js', 'package.json']) {
 		assert.ok(files.includes(needed), `${needed} missing from the package`);
 	}
 	const project = join(dir, 'project');
