@@ -182,29 +182,31 @@ function dominate(
 	// predecessor offsets need n + 1); they are handed from phase to phase, not reallocated.
 	const slots = n + 1;
 
-	// --- DFS preorder over essential edges (numbers: root = 0) ----------------------------------
-	let vertex = scratch.take(slots); // preorder number → ordinal
+	// --- DFS preorder over essential edges (numbers: root = 0), predecessors counted on the way ---
+	// Only edges that can lower a semidominator are counted: w's first candidate is its DFS parent p,
+	// so left out are the tree edges, every retainer of a node whose candidate is already the root
+	// (p = 0, or a virtual root child), and retainers numbered between p and w (unprocessed when w is,
+	// so their candidate is themselves, not below p). The DFS meets every essential edge once, when its
+	// source is on top, and an edge into a numbered node then has all it takes to tell (both numbers,
+	// and the target's parent); the bits of the edges left out are cleared, so that the fill pass just
+	// reads the bits.
+	// (Taken in this order for the memory's sake: of equal arrays the scratch hands out the first given
+	// first, and those come from the essential edges' stack and the shortest-path tree's queue, then
+	// its put-off list. The stack and the list have had only their first pages written, the queue all
+	// of them: the counts, zeroed at once, take the queue; the other two are written as nodes are
+	// numbered. Zeroing an array never touched before added its pages while the retiring edge thread's
+	// memory was still there: +3 MiB at the 50 MB peak.)
+	const preOf = scratch.take(slots); // ordinal → preorder number (where numbered: see `numbered`)
+	const firstPred = scratch.take(slots).fill(0); // predecessor counts by number, then their lists' offsets
 	// DFS-tree parent by preorder number; becomes the semidominator pass's forest links (see below).
 	const ancestor = scratch.take(slots);
-	let cursor = scratch.take(slots);
 	const rootChild = new Uint8Array((n + 7) >>> 3); // bit by preorder number: hangs off the root (virtual edge)
 	// The DFS tree's edges and its other starts (virtual root children), to walk it again at the end.
 	const treeEdges = new Uint8Array(essential.length);
 	const starts: number[] = [];
-	preorder(graph, essential, treeEdges, starts, vertex, ancestor, cursor, rootChild);
-	let preOf = cursor; // ordinal → preorder number
-	numberOrdinals(vertex, preOf, n);
-	cursor = new Uint32Array(0);
+	preorder(graph, essential, treeEdges, starts, preOf, ancestor, firstPred, rootChild);
 
-	// --- predecessors in preorder space (count, prefix, fill backwards) -------------------------
-	// Only edges that can lower a semidominator: w's first candidate is its DFS parent p, so left out
-	// are the tree edges (bits cleared by the DFS), every retainer of a node whose candidate is already
-	// the root (p = 0, or a virtual root child), and retainers numbered between p and w (unprocessed
-	// when w is, so their candidate is themselves, not below p).
-	const firstPred = vertex; // n + 1 slots; the map is computed again at the end
-	vertex = new Uint32Array(0);
-	firstPred.fill(0);
-	countPredecessors(graph, essential, preOf, ancestor, rootChild, firstPred);
+	// --- predecessors in preorder space (prefix, fill backwards) ---------------------------------
 	const predCount = countsToEnds(firstPred, n);
 	// Int32: the first-entry mark makes an entry negative (numbers stay below 2^31), and negative
 	// small integers cost V8 nothing where 2^31 and above would be heap numbers in unoptimized code.
@@ -230,7 +232,6 @@ function dominate(
 	//   whether a node is a root is told by its number, so the parent needs no array of its own);
 	// - best[]: for a processed node, the smallest semidominator on its compressed forest path.
 	const semi = preOf; // the ordinal → preorder map is not needed any more
-	preOf = new Uint32Array(0);
 	const best = scratch.take(slots);
 	semidominators(n, rootChild, hasPreds, preds, predCount, ancestor, best, semi);
 	releaseBuffer(preds.buffer); // rather than wait for the GC: the idoms and sizes allocate next
@@ -240,7 +241,7 @@ function dominate(
 	// --- idoms: the DFS tree walked again (same edges, same order: same numbers) for the parents and
 	// the preorder → ordinal map; then, in preorder (a node's dominators come before it), each parent
 	// array entry becomes the idom.
-	vertex = scratch.take(slots);
+	const vertex = scratch.take(slots);
 	const idom = scratch.take(slots);
 	{
 		const cursorAgain = scratch.take(slots);
@@ -279,29 +280,6 @@ const FIRST_PRED = 0x80000000;
 // dominate()'s passes, each a small function of its own: V8 compiles a hot loop by compiling its
 // whole function, and a cold run (every CLI run) spent ~30 ms of dominate()'s ~115 ms in code not
 // optimized yet while one big function was compiled again for each of its loops (see record-scanners.ts).
-
-/** preOf[ordinal] = preorder number, from vertex (number → ordinal). */
-function numberOrdinals(vertex: Uint32Array, preOf: Uint32Array, n: number): void {
-	for (let no = 0; no < n; no++) preOf[vertex[no]!] = no;
-}
-
-/**
- * Counts, per preorder number, the essential edges into it that can lower its semidominator, into
- * firstPred; clears the bits of the others (see dominate()).
- */
-function countPredecessors(graph: HeapGraph, essential: Uint8Array, preOf: Uint32Array, ancestor: Uint32Array, rootChild: Uint8Array, firstPred: Uint32Array): void {
-	const {nodeCount: n, firstEdge, edgeTo} = graph;
-	for (let v = 0; v < n; v++) {
-		const from = preOf[v]!;
-		for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
-			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-			const to = preOf[edgeTo[e]!]!;
-			const p = ancestor[to]!;
-			if (p === 0 || ((rootChild[to >>> 3]! >>> (to & 7)) & 1) === 1 || (from < to && from >= p)) essential[e >>> 3] &= ~(1 << (e & 7));
-			else firstPred[to]++;
-		}
-	}
-}
 
 /** Counts to the ends of their lists (inclusive prefix sums; firstPred[n] = the total); returns the total. */
 function countsToEnds(firstPred: Uint32Array, n: number): number {
@@ -425,73 +403,112 @@ function sizesUpTheTree(vertex: Uint32Array, idom: Uint32Array, dominator: Uint3
  * root. Those last ones are still walked depth-first so that the DFS tree stays a DFS tree of the
  * graph (Semi-NCA relies on it), but every node found there is a root child.
  *
- * Fills vertex (number → ordinal), parent (number → DFS parent's number) and rootChild (one bit per
- * number: 1 for virtual root children); `cursor` is the DFS's own (one edge cursor per number: the
- * stack is the chain of parents). The tree edges' bits are cleared in `essential` and set in
- * `treeEdges`; the ordinals the DFS restarted from after the root go to `starts` (see walkTree).
+ * Fills preOf (ordinal → number), parent (number → DFS parent's number) and
+ * rootChild (one bit per number: 1 for virtual root children), and counts into `counts` (by number,
+ * zero on entry) the essential edges into each node that can lower its semidominator (see
+ * dominate()), clearing the bits of the others. The tree edges' bits are cleared in `essential` and
+ * set in `treeEdges`; the ordinals the DFS restarted from after the root go to `starts` (see walkTree).
  */
 function preorder(
 	graph: HeapGraph,
 	essential: Uint8Array,
 	treeEdges: Uint8Array,
 	starts: number[],
-	vertex: Uint32Array,
+	preOf: Uint32Array,
 	parent: Uint32Array,
-	cursor: Uint32Array,
+	counts: Uint32Array,
 	rootChild: Uint8Array,
 ): void {
-	const {nodeCount: n, edgeCount, firstEdge, edgeTo} = graph;
-	const visited = new Uint8Array((n + 7) >>> 3); // by ordinal (a bit array stays in cache)
-	let next = 0;
-	const dfs = (start: number, startVirtual: boolean, allVirtual: boolean): void => {
-		const first = next++;
-		visited[start >>> 3]! |= 1 << (start & 7);
-		vertex[first] = start;
-		parent[first] = 0;
-		if (startVirtual) rootChild[first >>> 3]! |= 1 << (first & 7);
-		cursor[first] = firstEdge[start]!;
-		let v = first;
-		for (;;) {
-			const end = firstEdge[vertex[v]! + 1]!;
-			let e = cursor[v]!;
-			let w = 0;
-			for (; e < end; e++) {
-				if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
-				w = edgeTo[e]!;
-				if (((visited[w >>> 3]! >>> (w & 7)) & 1) === 0) break;
-			}
-			if (e === end) {
-				if (v === first) return;
-				v = parent[v]!;
-				continue;
-			}
-			cursor[v] = e + 1;
-			essential[e >>> 3] &= ~(1 << (e & 7));
-			treeEdges[e >>> 3]! |= 1 << (e & 7);
-			const no = next++;
-			visited[w >>> 3]! |= 1 << (w & 7);
-			vertex[no] = w;
-			parent[no] = v;
-			if (allVirtual) rootChild[no >>> 3]! |= 1 << (no & 7);
-			cursor[no] = firstEdge[w]!;
-			v = no;
-		}
-	};
-	dfs(ROOT_ORDINAL, false, false);
-	if (next === n) return;
-	// (Tree edges only lead to visited nodes, so clearing their bits does not change who has a retainer.)
+	const {nodeCount: n, edgeCount, edgeTo} = graph;
+	// The DFS path (ordinal and next edge per level), as deep as the DFS goes: kept across restarts.
+	const walk: CompressionPath = {path: new Uint32Array(4096)};
+	// which ordinals have a number (a bit each: it stays in cache for the random lookups), and how many
+	const numbered = {bits: new Uint8Array((n + 7) >>> 3), next: 0};
+	dfsFrom(graph, ROOT_ORDINAL, 0, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
+	if (numbered.next === n) return;
+	// (Edges out of numbered nodes lead only to numbered nodes, so the bits the DFS cleared do not
+	// change who, among the others, has a retainer.)
 	const hasRetainer = new Uint8Array(n);
 	for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
 	for (let v = 0; v < n; v++) {
-		if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 1 || hasRetainer[v]) continue;
+		if (((numbered.bits[v >>> 3]! >>> (v & 7)) & 1) === 1 || hasRetainer[v]) continue;
 		starts.push(v);
-		dfs(v, true, false);
+		dfsFrom(graph, v, START_VIRTUAL, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
 	}
 	for (let v = 0; v < n; v++) {
-		if (((visited[v >>> 3]! >>> (v & 7)) & 1) === 1) continue;
+		if (((numbered.bits[v >>> 3]! >>> (v & 7)) & 1) === 1) continue;
 		starts.push(v);
-		dfs(v, true, true);
+		dfsFrom(graph, v, START_VIRTUAL | ALL_VIRTUAL, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
 	}
+}
+
+/** dfsFrom's `virtual` bits: the start is a virtual root child; so is every node found. */
+const START_VIRTUAL = 1;
+const ALL_VIRTUAL = 2;
+
+/** One depth-first search of preorder() from `start` (see there), numbering from numbered.next on. */
+function dfsFrom(
+	graph: HeapGraph,
+	start: number,
+	virtual: number,
+	essential: Uint8Array,
+	treeEdges: Uint8Array,
+	preOf: Uint32Array,
+	parent: Uint32Array,
+	counts: Uint32Array,
+	rootChild: Uint8Array,
+	numbered: {bits: Uint8Array; next: number},
+	walk: CompressionPath,
+): void {
+	const {firstEdge, edgeTo} = graph;
+	const visited = numbered.bits;
+	let path = walk.path;
+	let next = numbered.next;
+	const first = next++;
+	visited[start >>> 3]! |= 1 << (start & 7);
+	preOf[start] = first;
+	parent[first] = 0;
+	if (virtual !== 0) rootChild[first >>> 3]! |= 1 << (first & 7);
+	const allVirtual = (virtual & ALL_VIRTUAL) !== 0;
+	path[0] = start;
+	path[1] = firstEdge[start]!;
+	let depth = 0;
+	let v = first; // the number of the node on top of the path
+	for (;;) {
+		const end = firstEdge[path[depth]! + 1]!;
+		let e = path[depth + 1]!;
+		let w = 0;
+		for (; e < end; e++) {
+			if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
+			w = edgeTo[e]!;
+			if (((visited[w >>> 3]! >>> (w & 7)) & 1) === 0) break;
+			// an edge into a numbered node: a predecessor of it, or left out (see dominate())
+			const to = preOf[w]!;
+			const p = parent[to]!;
+			if (p === 0 || ((rootChild[to >>> 3]! >>> (to & 7)) & 1) === 1 || (v < to && v >= p)) essential[e >>> 3] &= ~(1 << (e & 7));
+			else counts[to]++;
+		}
+		if (e === end) {
+			if (depth === 0) break;
+			depth -= 2;
+			v = parent[v]!;
+			continue;
+		}
+		path[depth + 1] = e + 1;
+		essential[e >>> 3] &= ~(1 << (e & 7));
+		treeEdges[e >>> 3]! |= 1 << (e & 7);
+		const no = next++;
+		visited[w >>> 3]! |= 1 << (w & 7);
+		preOf[w] = no;
+		parent[no] = v;
+		if (allVirtual) rootChild[no >>> 3]! |= 1 << (no & 7);
+		depth += 2;
+		if (depth + 1 >= path.length) path = walk.path = grown(path);
+		path[depth] = w;
+		path[depth + 1] = firstEdge[w]!;
+		v = no;
+	}
+	numbered.next = next;
 }
 
 /**
