@@ -21,16 +21,22 @@
  *
  * Cost: one pass over the nodes, one over the locations (in file order), and shape naming over plain
  * objects only.
- * Keeps nodeKey (4 bytes per node); temporaries are per string (a name → class table) and per plain
- * object, none per node.
+ * Keeps nodeKey: 2 bytes per node while every key fits in 16 bits (the usual case: a few thousand
+ * keys), else 4 (the column is widened, copied once, when the first key past 0xffff comes). That is
+ * the analysis' one node-sized array besides the graph's own through the dominators' peak, and 2 bytes
+ * a node is ~50 MB at 2 GB. Temporaries are per string (a name → class table) and per plain object,
+ * none per node.
  */
 import type {HeapGraph, SourceLocations} from './graph.js';
 import {LOCATION_COLUMN, LOCATION_FIELDS, LOCATION_LINE, LOCATION_NODE, LOCATION_SCRIPT, typeIds} from './graph.js';
 import {inferInterfaceNames} from './interface-names.js';
 
+/** A class key per node: Uint16Array while every key fits, else Uint32Array (read it as numbers). */
+export type KeyColumn = Uint16Array | Uint32Array;
+
 export interface ClassKeys {
 	/** per node ordinal: its class key */
-	readonly nodeKey: Uint32Array;
+	readonly nodeKey: KeyColumn;
 	/** per key: its index in classNames */
 	readonly keyClass: Uint32Array;
 	readonly keyCount: number;
@@ -41,6 +47,8 @@ export interface ClassKeys {
 export interface ClassKeyOptions {
 	/** name plain objects by their shape ({a, b}), as recent DevTools does (default true) */
 	interfaceNames?: boolean;
+	/** for tests: the largest key the narrow column takes before it is widened (default 0xffff) */
+	narrowKeyLimit?: number;
 }
 
 /** The class name index of one node. */
@@ -99,13 +107,23 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 	const plainName = options.interfaceNames === false || t.object < 0 ? -1 : strings.indexOf('Object');
 	const plain = {nodes: new Uint32Array(1024), count: 0};
 
-	const nodeKey = new Uint32Array(nodeCount);
-	keyNodes(graph, typeClass, stringClass, nodeKey, t.object, plainName, plain, nameIndex => classFor(shortenTagName(strings.at(nameIndex) ?? '')));
+	let limit = Math.min(options.narrowKeyLimit ?? 0xffff, 0xffff);
+	let nodeKey: KeyColumn = new Uint16Array(nodeCount);
+	const widen = () => {
+		if (nodeKey instanceof Uint16Array) nodeKey = new Uint32Array(nodeKey);
+		limit = 0xffff_ffff;
+	};
+	const classOfName = (nameIndex: number) => classFor(shortenTagName(strings.at(nameIndex) ?? ''));
+	for (let from = 0; ; widen()) {
+		from = keyNodes(graph, typeClass, stringClass, nodeKey, from, limit, t.object, plainName, plain, classOfName);
+		if (from === nodeCount) break;
+	}
 	const {nodes: plainNodes, count: plainCount} = plain;
 	if (plainCount > 0) {
 		const interfaces = inferInterfaceNames(graph, {nodes: plainNodes, count: plainCount});
 		if (interfaces) {
 			const interfaceClass = interfaces.names.map(classFor);
+			if (interfaceClass.some(c => c > limit)) widen();
 			const {interfaceOf} = interfaces;
 			for (let i = 0; i < plainCount; i++) {
 				const shape = interfaceOf[i]!;
@@ -117,7 +135,12 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 	const classCount = classNames.length;
 	const located = new LocatedKeys(classCount);
 	const locations = graph.locations;
-	if (locations && t.object >= 0) keyLocatedNodes(locations, nodeType, t.object, nodeKey, classCount, located);
+	if (locations && t.object >= 0) {
+		for (let from = locations.count - 1; ; widen()) {
+			from = keyLocatedNodes(locations, nodeType, t.object, nodeKey, from, limit, classCount, located);
+			if (from < 0) break;
+		}
+	}
 	const keyCount = located.keyCount;
 	const keyClass = new Uint32Array(keyCount);
 	for (let k = 0; k < classCount; k++) keyClass[k] = k;
@@ -126,26 +149,31 @@ export function computeClassKeys(graph: HeapGraph, options: ClassKeyOptions = {}
 }
 
 /**
- * The pass over every node: its class from its type, or from its name (asked of `classOfName` once per
- * name, then looked up in stringClass, which holds class + 1), and the plain objects collected into
- * `plain` for shape naming. A function of its own, as is keyLocatedNodes, so that V8 compiles just
- * this loop (a cold run reaches it in the interpreter; see record-scanners.ts).
+ * The pass over every node from `from` on: its class from its type, or from its name (asked of
+ * `classOfName` once per name, then looked up in stringClass, which holds class + 1), and the plain
+ * objects collected into `plain` for shape naming. Stops at the first node whose class is past
+ * `limit` and returns its ordinal (the caller widens nodeKey and goes on from there), else nodeCount.
+ * A function of its own, as is keyLocatedNodes, so that V8 compiles just this loop (a cold run
+ * reaches it in the interpreter; see record-scanners.ts).
  */
 function keyNodes(
 	graph: HeapGraph,
 	typeClass: Int32Array,
 	stringClass: Uint32Array,
-	nodeKey: Uint32Array,
+	nodeKey: KeyColumn,
+	from: number,
+	limit: number,
 	objectType: number,
 	plainName: number,
 	plain: {nodes: Uint32Array; count: number},
 	classOfName: (nameIndex: number) => number,
-): void {
+): number {
 	const {nodeCount, nodeType, nodeName} = graph;
 	let plainNodes = plain.nodes;
 	let plainCount = plain.count;
 	// Hot loop: typed-array reads and a table lookup per node; a string is looked at once per distinct name.
-	for (let n = 0; n < nodeCount; n++) {
+	let n = from;
+	for (; n < nodeCount; n++) {
 		const type = nodeType[n]!;
 		let c = typeClass[type]!;
 		if (c < 0) {
@@ -155,6 +183,7 @@ function keyNodes(
 				c = classOfName(nameIndex);
 				stringClass[nameIndex] = c + 1;
 			}
+			if (c > limit) break;
 			if (nameIndex === plainName && type === objectType) {
 				if (plainCount === plainNodes.length) {
 					const grown = new Uint32Array(plainCount * 2);
@@ -168,15 +197,27 @@ function keyNodes(
 	}
 	plain.nodes = plainNodes;
 	plain.count = plainCount;
+	return n;
 }
 
 /**
  * Located objects get their own keys (script, line, column, class), as DevTools' classKeyInternal.
  * DevTools keeps the last location recorded for a node: walking the file's order backwards, the first
  * entry seen for a node is the one that counts, and a node already given a located key (keys from
- * classCount up) is passed over.
+ * classCount up) is passed over. Walks from entry `from` down; stops at the first entry whose key is
+ * past `limit` and returns that entry's number (the caller widens nodeKey and goes on from there),
+ * else -1.
  */
-function keyLocatedNodes(locations: SourceLocations, nodeType: Uint8Array, objectType: number, nodeKey: Uint32Array, classCount: number, located: LocatedKeys): void {
+function keyLocatedNodes(
+	locations: SourceLocations,
+	nodeType: Uint8Array,
+	objectType: number,
+	nodeKey: KeyColumn,
+	from: number,
+	limit: number,
+	classCount: number,
+	located: LocatedKeys,
+): number {
 	const entries = locations.entries;
 	const nodeCount = nodeKey.length;
 	// Instances of one class mostly share one location: per class, the last location looked up and its
@@ -185,7 +226,7 @@ function keyLocatedNodes(locations: SourceLocations, nodeType: Uint8Array, objec
 	const lastScript = new Uint32Array(classCount);
 	const lastLine = new Uint32Array(classCount);
 	const lastColumn = new Uint32Array(classCount);
-	for (let i = locations.count - 1; i >= 0; i--) {
+	for (let i = from; i >= 0; i--) {
 		const at = i * LOCATION_FIELDS;
 		const n = entries[at + LOCATION_NODE]!;
 		if (n >= nodeCount || nodeType[n] !== objectType) continue;
@@ -200,12 +241,14 @@ function keyLocatedNodes(locations: SourceLocations, nodeType: Uint8Array, objec
 			continue;
 		}
 		const key = located.keyOf(script, line, column, c);
+		if (key > limit) return i;
 		nodeKey[n] = key;
 		lastKey[c] = key + 1;
 		lastScript[c] = script;
 		lastLine[c] = line;
 		lastColumn[c] = column;
 	}
+	return -1;
 }
 
 /**

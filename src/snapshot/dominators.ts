@@ -25,6 +25,7 @@
 import type {HeapGraph, SizeArray} from './graph.js';
 import {ROOT_ORDINAL, typeIds} from './graph.js';
 import {WeakMapEdges} from './weakmap-edges.js';
+import type {KeyColumn} from './class-key.js';
 import {ScratchArrays, grown, releasableBuffer, releaseBuffer} from './scratch.js';
 
 export interface DominatorTree {
@@ -43,7 +44,7 @@ export interface DominatorTree {
 
 /** What computeDominators needs to sum retained sizes per class key on the way (class-key.ts). */
 export interface NodeClassKeys {
-	readonly nodeKey: Uint32Array;
+	readonly nodeKey: KeyColumn;
 	readonly keyCount: number;
 }
 
@@ -559,7 +560,7 @@ function walkTree(graph: HeapGraph, treeEdges: Uint8Array, starts: readonly numb
  */
 export function computeClassRetainedSizes(
 	tree: DominatorTree,
-	nodeKey: Uint32Array,
+	nodeKey: KeyColumn,
 	keyCount: number,
 	shallowSizes: SizeArray,
 ): Float64Array {
@@ -573,7 +574,7 @@ export function computeClassRetainedSizes(
 function sumPerKey(
 	dominator: Uint32Array,
 	retainedSize: SizeArray,
-	nodeKey: Uint32Array,
+	nodeKey: KeyColumn,
 	keyCount: number,
 	shallowSizes: SizeArray,
 	scratch: ScratchArrays,
@@ -623,7 +624,7 @@ function sumUnshadowed(
 	firstChild: Uint32Array,
 	children: Uint32Array,
 	retainedSize: SizeArray,
-	nodeKey: Uint32Array,
+	nodeKey: KeyColumn,
 	shallowSizes: SizeArray,
 	stack: Int32Array,
 	sums: Float64Array,

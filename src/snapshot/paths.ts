@@ -16,7 +16,7 @@
  * (edge names and classes, element indexes ignored), most common first, each with a cause hint.
  */
 import type {CauseHint, ClassRetainers, PathStep, RetainerCluster, SourceLocation} from '../model/types.js';
-import {classNameOf, type ClassKeys} from './class-key.js';
+import {classNameOf, type ClassKeys, type KeyColumn} from './class-key.js';
 import type {HeapGraph, SizeArray} from './graph.js';
 import {edgeNameText, LOCATION_COLUMN, LOCATION_FIELDS, LOCATION_LINE, LOCATION_SCRIPT, nodeNameText, nodeTypeText, ROOT_ORDINAL, typeIds} from './graph.js';
 import {adviceFor, classifyHops, type HopInfo} from './hints.js';
@@ -474,13 +474,13 @@ export class PathLabeler {
 }
 
 /** Fills `out` with the nodes of the wanted keys that have a size, in node order (a small function: see record-scanners.ts). */
-function collectInstances(nodeKey: Uint32Array, wanted: Uint8Array, shallow: SizeArray | null, out: Uint32Array): Uint32Array {
+function collectInstances(nodeKey: KeyColumn, wanted: Uint8Array, shallow: SizeArray | null, out: Uint32Array): Uint32Array {
 	const found = out.length;
 	for (let n = 0, i = 0, count = nodeKey.length; n < count && i < found; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) out[i++] = n;
 	return out;
 }
 
-function countInstancesPerKey(nodeKey: Uint32Array, keyCount: number, shallow: SizeArray | null, nodeCount: number): Uint32Array {
+function countInstancesPerKey(nodeKey: KeyColumn, keyCount: number, shallow: SizeArray | null, nodeCount: number): Uint32Array {
 	const counts = new Uint32Array(keyCount);
 	for (let n = 0; n < nodeCount; n++) if (!(shallow && shallow[n] === 0)) counts[nodeKey[n]!]++;
 	return counts;

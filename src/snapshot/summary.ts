@@ -8,7 +8,7 @@
  * generationBoundaries (b[-1] = 0), the last entry ids above the last boundary.
  */
 import type {ClassSummary, SnapshotSummary} from '../model/types.js';
-import type {ClassKeys} from './class-key.js';
+import type {ClassKeys, KeyColumn} from './class-key.js';
 import type {HeapGraph, SizeArray} from './graph.js';
 
 export type EngineSummary = Omit<SnapshotSummary, 'seq' | 't' | 'file' | 'captureMs' | 'parseMs'>;
@@ -103,7 +103,7 @@ export function summarizeWithCounts(graph: HeapGraph, inputs: SummaryInputs, opt
  */
 function accumulateByKey(
 	graph: HeapGraph,
-	nodeKey: Uint32Array,
+	nodeKey: KeyColumn,
 	shallowSizes: SizeArray,
 	boundaries: readonly number[],
 	keySelf: Float64Array,

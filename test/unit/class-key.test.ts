@@ -169,3 +169,48 @@ test('a shape proposed by objects with different property-edge lists counts all 
 	assert.equal(classNameOf(keys, withProto), '{id, user}');
 	assert.equal(classNameOf(keys, withoutProto), '{id, user}');
 });
+
+test('the key column is 16 bits while every key fits, and widens to 32 bits, same keys, wherever the first wide key comes', () => {
+	const random = prng(11);
+	const pick = (n: number) => Math.floor(random() * n);
+	const b = new SnapshotBuilder();
+	const proto = b.node('object', 'Object');
+	for (let i = 0; i < 400; i++) {
+		const kind = pick(4);
+		if (kind === 0) b.node('object', `Class${pick(40)}`);
+		else if (kind === 1) b.location(b.node('object', `Located${pick(5)}`), 1 + pick(3), pick(30), 0);
+		else if (kind === 2) {
+			// plain objects of a few popular shapes, so that shape names (classes made after the node pass) exist
+			const o = b.node('object', 'Object');
+			b.edge(o, proto, 'property', '__proto__');
+			for (const p of [['id', 'user'], ['id', 'ts'], ['a', 'b', 'c']][pick(3)]!) b.edge(o, b.node('number', 'heap number'), 'property', p);
+		} else b.node(['closure', 'array', 'string', 'hidden'][pick(4)] as 'closure', 'x');
+	}
+	const g = graphFromJson(b.toJson());
+	const reference = computeClassKeys(g);
+	assert.ok(reference.nodeKey instanceof Uint16Array, 'a few hundred keys: 2 bytes a node');
+	const classCount = reference.classNames.length;
+	assert.ok(reference.keyCount > classCount + 10 && classCount > 50, 'the graph has node-pass, shape and located keys');
+	// The first key past the limit comes in the node pass (small limits), with the shape names, or
+	// among the located keys (limits from classCount up).
+	for (const limit of [0, 3, 20, classCount - 3, classCount - 1, classCount + 2, reference.keyCount - 2, reference.keyCount - 1]) {
+		const keys = computeClassKeys(g, {narrowKeyLimit: limit});
+		assert.deepEqual(Array.from(keys.nodeKey), Array.from(reference.nodeKey), `limit ${limit}: the same key per node`);
+		assert.deepEqual(keys.classNames, reference.classNames);
+		assert.deepEqual(Array.from(keys.keyClass), Array.from(reference.keyClass));
+		assert.equal(keys.nodeKey instanceof Uint32Array, limit < reference.keyCount - 1, `limit ${limit}: widened exactly when a key is past it`);
+	}
+});
+
+test('more than 65,535 classes: every node still names its own class (the column widened, nothing truncated)', () => {
+	const b = new SnapshotBuilder();
+	const nodes: number[] = [];
+	for (let i = 0; i < 70_000; i++) nodes.push(b.node('object', `C${i}`));
+	const located = b.node('object', 'C69999');
+	b.location(located, 1, 2, 3);
+	const g = graphFromJson(b.toJson());
+	const keys = computeClassKeys(g);
+	assert.ok(keys.nodeKey instanceof Uint32Array);
+	for (const n of [nodes[0]!, nodes[65_534]!, nodes[65_535]!, nodes[65_536]!, nodes[69_999]!, located]) assert.equal(classNameOf(keys, n), g.strings.at(g.nodeName[n]!));
+	assert.ok(keys.nodeKey[located]! >= keys.classNames.length, 'the located object has a located key');
+});
