@@ -4,7 +4,9 @@ import {readFileSync, writeFileSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createServer} from 'node:net';
-import {runCli, ROOT} from '../helpers/run-cli.js';
+import {spawn} from 'node:child_process';
+import {runCli, ROOT, BIN} from '../helpers/run-cli.js';
+import {SnapshotBuilder} from '../helpers/snapshot-builder.js';
 import {HELP} from '../../src/help.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -88,6 +90,24 @@ test('analyze: missing, empty, truncated and non-snapshot files each give one li
 		const r = await runCli(['analyze', file]);
 		assert.equal(r.code, 2, `${file}: ${r.stderr}`);
 		assertOneLine(r.stderr, new RegExp(file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+	}
+});
+
+test('analyze into a reader that has gone away (`| head`): no stack trace, the usual exit code', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'heaptop-cli-'));
+	const b = new SnapshotBuilder();
+	const session = b.node('object', 'Session');
+	b.edge(b.root, session, 'property', 'session');
+	const file = join(dir, 'small.heapsnapshot');
+	writeFileSync(file, b.toJson());
+	for (const args of [['analyze', '--json', file], ['analyze', file]]) {
+		const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']});
+		child.stdout.destroy(); // the reader is gone before heaptop writes a byte
+		let stderr = '';
+		child.stderr.on('data', d => (stderr += d));
+		const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+		assert.equal(code, 0, `${args.join(' ')}: ${stderr}`);
+		assert.doesNotMatch(stderr, /EPIPE|\n\s+at /, 'no stack trace');
 	}
 });
 
