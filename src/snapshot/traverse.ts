@@ -55,6 +55,8 @@ export interface TraversalNames {
 	skipsDescriptorSlot(name: number): boolean;
 	/** The WeakMap pair of an internal edge's name, or -1 (see weakmap-edges.ts). */
 	pairOf(name: number): number;
+	/** how many WeakMap pairs there are: pairOf answers below it */
+	readonly pairCount: number;
 }
 
 /** TraversalNames as plain data, to send to another thread (see traversalNamesFromTables). */
@@ -75,14 +77,16 @@ export function computeShortestPaths(
 	return shortestPathTree(graph, traversalNames(graph.strings, weakMaps), scratch);
 }
 
-/** The names from the strings table itself, each looked at when the BFS first asks. */
+/** The names from the strings table itself, each looked at when the BFS first asks (the WeakMap pairs all at once). */
 export function traversalNames(strings: StringTable, weakMaps: WeakMapEdges): TraversalNames {
+	weakMaps.resolve();
 	return {
 		nativeContextName: strings.indexOf('system / NativeContext'),
 		sloppyFunctionMap: strings.indexOf('sloppy_function_map'),
 		mapDescriptorsName: strings.indexOf('(map descriptors)'),
 		skipsDescriptorSlot: name => skipsDescriptorSlot(strings.at(name) ?? String(name)),
 		pairOf: name => weakMaps.pairOf(name),
+		pairCount: weakMaps.pairCount,
 	};
 }
 
@@ -119,6 +123,7 @@ export function traversalNamesFromTables(tables: TraversalTables): TraversalName
 		// (a name past the strings is read as the number itself, as traversalNames does)
 		skipsDescriptorSlot: name => (name < skippedDescriptorSlot.length ? skippedDescriptorSlot[name] === 1 : skipsDescriptorSlot(String(name))),
 		pairOf: name => weakMaps.pairOf(name),
+		pairCount: weakMaps.pairCount,
 	};
 }
 
@@ -153,7 +158,10 @@ export function shortestPathTree(graph: HeapGraph, names: TraversalNames, scratc
 	for (const id of [nt.hidden, nt.code, nt['object shape'], nt.synthetic]) if (id >= 0) postponedNodeType[id] = 1;
 
 	const {nativeContextName, sloppyFunctionMap, mapDescriptorsName} = names;
-	const pendingPairs = new Set<number>();
+	// Per WeakMap pair + 1 (slot 0: not a pair), 1 while one of its two edges has been put off: read and
+	// toggled by every internal edge, so that the loop meets it from the start (a Set touched first at
+	// the first WeakMap edge, long after V8 had compiled the loop, threw the compiled loop away).
+	const pairPending = new Uint8Array(names.pairCount + 1);
 
 	/** Whether edge e out of node n (of kind `special`) may be followed at all (DevTools' filter). */
 	const skipSpecial = (special: number, e: number): boolean => {
@@ -210,11 +218,11 @@ export function shortestPathTree(graph: HeapGraph, names: TraversalNames, scratc
 				const to = edgeTo[e]!;
 				if (parentEdgeSigned[to] !== UNVISITED) continue;
 				if (edgeType[e] === internal) {
-					const pair = names.pairOf(edgeName[e]!);
-					if (pair >= 0 && !pendingPairs.delete(pair)) {
-						pendingPairs.add(pair);
-						continue;
-					}
+					// the first of a pair's edges is skipped, the second taken (slot 0 toggles unread)
+					const slot = names.pairOf(edgeName[e]!) + 1;
+					const pending = pairPending[slot]! ^ 1;
+					pairPending[slot] = pending;
+					if (pending === 1 && slot !== 0) continue;
 				}
 				parentEdge[to] = e;
 				queue[tail++] = to;
