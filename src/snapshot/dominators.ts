@@ -425,7 +425,7 @@ function preorder(
 	const walk: CompressionPath = {path: new Uint32Array(4096)};
 	// which ordinals have a number (a bit each: it stays in cache for the random lookups), and how many
 	const numbered = {bits: new Uint8Array((n + 7) >>> 3), next: 0};
-	dfsFrom(graph, ROOT_ORDINAL, 0, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
+	numbered.next = dfsFrom(graph, ROOT_ORDINAL, 0, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
 	if (numbered.next === n) return;
 	// (Edges out of numbered nodes lead only to numbered nodes, so the bits the DFS cleared do not
 	// change who, among the others, has a retainer.)
@@ -434,12 +434,12 @@ function preorder(
 	for (let v = 0; v < n; v++) {
 		if (((numbered.bits[v >>> 3]! >>> (v & 7)) & 1) === 1 || hasRetainer[v]) continue;
 		starts.push(v);
-		dfsFrom(graph, v, START_VIRTUAL, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
+		numbered.next = dfsFrom(graph, v, START_VIRTUAL, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
 	}
 	for (let v = 0; v < n; v++) {
 		if (((numbered.bits[v >>> 3]! >>> (v & 7)) & 1) === 1) continue;
 		starts.push(v);
-		dfsFrom(graph, v, START_VIRTUAL | ALL_VIRTUAL, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
+		numbered.next = dfsFrom(graph, v, START_VIRTUAL | ALL_VIRTUAL, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
 	}
 }
 
@@ -447,7 +447,11 @@ function preorder(
 const START_VIRTUAL = 1;
 const ALL_VIRTUAL = 2;
 
-/** One depth-first search of preorder() from `start` (see there), numbering from numbered.next on. */
+/**
+ * One depth-first search of preorder() from `start` (see there), numbering from numbered.next on;
+ * returns the next free number (rather than storing it: a store first made after V8 had compiled the
+ * loop would throw the compiled function away).
+ */
 function dfsFrom(
 	graph: HeapGraph,
 	start: number,
@@ -458,9 +462,9 @@ function dfsFrom(
 	parent: Uint32Array,
 	counts: Uint32Array,
 	rootChild: Uint8Array,
-	numbered: {bits: Uint8Array; next: number},
+	numbered: {readonly bits: Uint8Array; readonly next: number},
 	walk: CompressionPath,
-): void {
+): number {
 	const {firstEdge, edgeTo} = graph;
 	const visited = numbered.bits;
 	let path = walk.path;
@@ -509,7 +513,7 @@ function dfsFrom(
 		path[depth + 1] = firstEdge[w]!;
 		v = no;
 	}
-	numbered.next = next;
+	return next;
 }
 
 /**
