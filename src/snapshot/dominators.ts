@@ -420,17 +420,20 @@ function preorder(
 	counts: Uint32Array,
 	rootChild: Uint8Array,
 ): void {
-	const {nodeCount: n, edgeCount, edgeTo} = graph;
+	const {nodeCount: n, firstEdge, edgeTo} = graph;
 	// The DFS path (ordinal and next edge per level), as deep as the DFS goes: kept across restarts.
 	const walk: CompressionPath = {path: new Uint32Array(4096)};
 	// which ordinals have a number (a bit each: it stays in cache for the random lookups), and how many
 	const numbered = {bits: new Uint8Array((n + 7) >>> 3), next: 0};
 	numbered.next = dfsFrom(graph, ROOT_ORDINAL, 0, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
 	if (numbered.next === n) return;
-	// (Edges out of numbered nodes lead only to numbered nodes, so the bits the DFS cleared do not
-	// change who, among the others, has a retainer.)
+	// Which of the others has an essential retainer: edges out of numbered nodes lead only to numbered
+	// nodes, so only the others' own edges can tell (and the bits the DFS cleared are not among them).
 	const hasRetainer = new Uint8Array(n);
-	for (let e = 0; e < edgeCount; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
+	for (let v = 0; v < n; v++) {
+		if (((numbered.bits[v >>> 3]! >>> (v & 7)) & 1) === 1) continue;
+		for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) if (((essential[e >>> 3]! >>> (e & 7)) & 1) === 1) hasRetainer[edgeTo[e]!] = 1;
+	}
 	for (let v = 0; v < n; v++) {
 		if (((numbered.bits[v >>> 3]! >>> (v & 7)) & 1) === 1 || hasRetainer[v]) continue;
 		starts.push(v);
