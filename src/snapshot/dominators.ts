@@ -146,11 +146,14 @@ export function computeDominators(
 	classes?: NodeClassKeys,
 	scratch: ScratchArrays = new ScratchArrays(),
 ): DominatorTree {
-	const {dominator, retainedSize, classRetained} = dominate(graph, essentialEdges, shallowSizes, classes, scratch, true);
+	const {dominator, retainedSize, classRetained} = dominate(graph, essentialEdges, shallowSizes, classes, scratch, true, false);
 	return classRetained ? {dominator: dominator!, retainedSize, passes: 1, classRetained} : {dominator: dominator!, retainedSize, passes: 1};
 }
 
-/** computeDominators without keeping the dominator array (the per-node idoms): same sizes, less memory. */
+/**
+ * computeDominators without keeping the dominator array (the per-node idoms): same sizes, less memory.
+ * Uses `essentialEdges` up (its bits are cleared on the way): pass a copy to keep them.
+ */
 export function computeRetainedSizes(
 	graph: HeapGraph,
 	essentialEdges: Uint8Array,
@@ -158,7 +161,7 @@ export function computeRetainedSizes(
 	classes: NodeClassKeys,
 	scratch: ScratchArrays = new ScratchArrays(),
 ): RetainedSizes {
-	const {retainedSize, classRetained} = dominate(graph, essentialEdges, shallowSizes, classes, scratch, false);
+	const {retainedSize, classRetained} = dominate(graph, essentialEdges, shallowSizes, classes, scratch, false, true);
 	return {retainedSize, classRetained: classRetained!};
 }
 
@@ -169,11 +172,13 @@ function dominate(
 	classes: NodeClassKeys | undefined,
 	scratch: ScratchArrays,
 	keepDominator: boolean,
+	consumeEssential: boolean,
 ): {dominator?: Uint32Array; retainedSize: SizeArray; classRetained?: Float64Array} {
 	const n = graph.nodeCount;
-	// A copy, because the DFS clears the bits of the tree edges it takes and the predecessor count
-	// clears those of edges that cannot lower a semidominator (so the fill pass just reads the bits).
-	const essential = essentialEdges.slice();
+	// The DFS clears the bits of the tree edges it takes and of the edges that cannot lower a
+	// semidominator (so that the fill pass just reads the bits): a copy, unless the caller's bits may
+	// be used up (computeRetainedSizes).
+	const essential = consumeEssential ? essentialEdges : essentialEdges.slice();
 	// Memory: 3 node-sized Uint32Arrays plus one slot per useful predecessor edge while the
 	// predecessor lists exist (their buffer is given back to the system as soon as they are done
 	// with), 4 afterwards. The preorder → ordinal map is not among the 3: nothing reads it between the
