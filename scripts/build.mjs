@@ -8,7 +8,7 @@
 // loads ~45 modules (~40 of ours, meow's 6), and Node 20's ES module loader costs a fraction of a
 // millisecond for each; code splitting keeps what only the live view needs (Ink, React, the TUI) in
 // chunks of their own that `analyze` never loads. Measured on a 50 MB `heaptop analyze`, 20 paired
-// runs: wall −3.7 %, peak RSS −1.2 MiB (README, Performance).
+// runs: wall −4 %, peak RSS −1.5 MiB (README, Performance).
 // Why minified: the sources' text is kept by V8 for as long as the process runs, and on a cold
 // `heaptop analyze` of a 50 MB snapshot unminified module text was enough, with Node's own start-up,
 // to make V8 double its young generation twice rather than once: ~3 MiB more at the peak.
