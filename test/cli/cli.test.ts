@@ -93,6 +93,13 @@ test('analyze: missing, empty, truncated and non-snapshot files each give one li
 	}
 });
 
+test('--verbose: the stack trace of an error points into src/ (dist/ is minified; its source maps)', async () => {
+	const r = await runCli(['analyze', '--verbose', join(tmpdir(), 'heaptop-no-such-file.heapsnapshot')]);
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /no such file/);
+	assert.match(r.stderr, /\n\s+at checkReadable \(.*src[\\/]headless[\\/]analyze\.ts:\d+:\d+\)/);
+});
+
 test('analyze into a reader that has gone away (`| head`): no stack trace, the usual exit code', async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'heaptop-cli-'));
 	const b = new SnapshotBuilder();
