@@ -452,11 +452,8 @@ export class PathLabeler {
 		return out;
 	}
 
-	/**
-	 * Node ordinals of one class (as the Summary lists them), in node order; `idRange`, when given, gets
-	 * their smallest and largest node id (what sampleByIdOrder needs, read on the same pass).
-	 */
-	instancesOf(className: string, idRange: Float64Array | null = null): Uint32Array | null {
+	/** Node ordinals of one class (as the Summary lists them), in node order. */
+	instancesOf(className: string): Uint32Array | null {
 		const c = this.keys.classNames.indexOf(className);
 		if (c < 0) return null;
 		const {nodeKey, keyClass, keyCount} = this.keys;
@@ -472,28 +469,14 @@ export class PathLabeler {
 		// A typed array of the exact size, not a JS array of up to a million numbers (those cost heap and
 		// GC time for a list that is only sampled), nor one grown as it fills (its garbage adds to the
 		// peak of a big snapshot's analysis, which ends with these).
-		const range = idRange ?? new Float64Array(2);
-		return collectInstances(nodeKey, wanted, this.shallowSizes, this.graph.nodeId, new Uint32Array(found), range);
+		return collectInstances(nodeKey, wanted, this.shallowSizes, new Uint32Array(found));
 	}
 }
 
-/**
- * Fills `out` with the nodes of the wanted keys that have a size, in node order, and `range` with their
- * smallest and largest id (a small function: see record-scanners.ts).
- */
-function collectInstances(nodeKey: KeyColumn, wanted: Uint8Array, shallow: SizeArray | null, ids: Uint32Array, out: Uint32Array, range: Float64Array): Uint32Array {
+/** Fills `out` with the nodes of the wanted keys that have a size, in node order (a small function: see record-scanners.ts). */
+function collectInstances(nodeKey: KeyColumn, wanted: Uint8Array, shallow: SizeArray | null, out: Uint32Array): Uint32Array {
 	const found = out.length;
-	let lo = 0xffff_ffff;
-	let hi = 0;
-	for (let n = 0, i = 0, count = nodeKey.length; n < count && i < found; n++) {
-		if (wanted[nodeKey[n]!] !== 1 || (shallow !== null && shallow[n] === 0)) continue;
-		out[i++] = n;
-		const id = ids[n]!;
-		if (id < lo) lo = id;
-		if (id > hi) hi = id;
-	}
-	range[0] = lo;
-	range[1] = hi;
+	for (let n = 0, i = 0, count = nodeKey.length; n < count && i < found; n++) if (wanted[nodeKey[n]!] === 1 && !(shallow && shallow[n] === 0)) out[i++] = n;
 	return out;
 }
 
@@ -508,10 +491,10 @@ function countInstancesPerKey(nodeKey: KeyColumn, keyCount: number, shallow: Siz
  * sample covers old and new objects), as ordinals in id order. Only the ids are sorted (a native
  * numeric sort), not the instances through a comparator: Array's 600 k instances took 150 ms that way.
  */
-export function sampleByIdOrder(instances: Uint32Array, ids: Uint32Array, max: number, idRange: Float64Array | null = null): number[] {
+export function sampleByIdOrder(instances: Uint32Array, ids: Uint32Array, max: number): number[] {
 	const byId = (a: number, b: number) => ids[a]! - ids[b]! || a - b;
 	if (instances.length <= max) return Array.from(instances).sort(byId);
-	if (instances.length <= MAX_PACKED_INSTANCES) return samplePacked(instances, ids, max, idRange);
+	if (instances.length <= MAX_PACKED_INSTANCES) return samplePacked(instances, ids, max);
 	const sortedIds = new Uint32Array(instances.length);
 	for (let i = 0; i < instances.length; i++) sortedIds[i] = ids[instances[i]!]!;
 	sortedIds.sort();
@@ -534,10 +517,10 @@ const MAX_PACKED_INSTANCES = 1 << 21;
  * lookup per instance before that, more). Equal ids (none in practice) give the first instance with
  * the id, as the general path does.
  */
-function samplePacked(instances: Uint32Array, ids: Uint32Array, max: number, knownRange: Float64Array | null): number[] {
+function samplePacked(instances: Uint32Array, ids: Uint32Array, max: number): number[] {
 	const count = instances.length;
-	let range = knownRange;
-	if (!range) idRange(instances, ids, (range = new Float64Array(2)));
+	const range = new Float64Array(2);
+	idRange(instances, ids, range);
 	const lo = range[0]!;
 	const buckets = Math.min(ID_BUCKETS, count);
 	const scale = buckets / (range[1]! - lo + 1);
@@ -622,12 +605,11 @@ export function pathText(steps: readonly PathStep[]): string {
 
 /** Groups sampled instances of a class by the shape of their retaining paths, most common first. */
 export function classRetainers(labeler: PathLabeler, className: string, options: ClassRetainersOptions = {}): ClassRetainers | null {
-	const range = new Float64Array(2);
-	const instances = labeler.instancesOf(className, range);
+	const instances = labeler.instancesOf(className);
 	if (!instances) return null;
 	const maxInstances = Math.max(1, options.maxInstances ?? 200);
 	const maxClusters = Math.max(1, options.maxClusters ?? 5);
-	const sample = sampleByIdOrder(instances, labeler.graph.nodeId, maxInstances, range);
+	const sample = sampleByIdOrder(instances, labeler.graph.nodeId, maxInstances);
 
 	const groups = new Map<string, {count: number; hops: Hop[] | null}>();
 	for (const node of sample) {
