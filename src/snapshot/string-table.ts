@@ -41,6 +41,7 @@ const ESCAPED = 0x4000_0000;
 const TEXT = 0x3fff_ffff;
 const INITIAL_CAPACITY = 1 << 14;
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 /** What a string kept as a span can hold: ASCII but quotes and backslashes (those came with escapes). */
 const SPAN_TEXT = /^[^"\\\u0080-\uffff]*$/;
 
@@ -85,11 +86,20 @@ export class ParsedStrings implements StringTable {
 				break;
 			}
 		}
-		// An escaped text is at least as long as what it decodes to, and at most 6 times (\uXXXX).
+		// An escaped text is at least as long as what it decodes to, and at most 6 times (\uXXXX); one
+		// that does not open with an escape opens with the target's first character (its texts are
+		// ASCII). Only those are decoded: a lookup of a name that no string has (a hash table's key slot
+		// for a number key) decoded every escaped string of a fitting length, ~0.15 ms a lookup at 50 MB.
+		const first = target.charCodeAt(0);
 		for (const index of this.escaped) {
 			if (found >= 0 && index > found) break;
-			const length = this.spans[index * SPAN + 2]! - this.spans[index * SPAN + 1]!;
-			if (length >= target.length && length <= 6 * target.length && this.at(index) === target) {
+			const at = index * SPAN;
+			const start = this.spans[at + 1]!;
+			const length = this.spans[at + 2]! - start;
+			if (length < target.length || length > 6 * target.length) continue;
+			const opening = this.texts[(this.spans[at]! & TEXT) - 1]![start]!;
+			if (opening !== BACKSLASH && opening < 0x80 && opening !== first) continue;
+			if (this.at(index) === target) {
 				found = index;
 				break;
 			}

@@ -59,6 +59,24 @@ test('which strings contain a marker, or start with a character, as a plain arra
 	}
 });
 
+test('indexOf finds an escaped string by what it decodes to, whatever it opens with', () => {
+	// (V8 escapes only quotes, backslashes and control characters; other writers may escape anything)
+	const raw = ['\\u0041bc', 'x\\/y', '\\"q\\"', 'Abc'];
+	const table = new ParsedStrings();
+	const text = table.addText(Buffer.from(raw.map(r => `"${r}"`).join(',')));
+	let start = 1;
+	for (const r of raw) {
+		if (r.includes('\\')) table.addEscaped(text, start, start + r.length);
+		else table.addSpan(text, start, start + r.length);
+		start += r.length + 3;
+	}
+	assert.deepEqual(allStrings(table), ['Abc', 'x/y', '"q"', 'Abc']);
+	assert.equal(table.indexOf('Abc'), 0, 'an escape first: decoded and compared');
+	assert.equal(table.indexOf('x/y'), 1);
+	assert.equal(table.indexOf('"q"'), 2);
+	for (const absent of ['y/y', 'x/', 'Ab', '"q', '']) assert.equal(table.indexOf(absent), -1, absent);
+});
+
 test('a table grows past its first capacity, and from a stream of unknown length', () => {
 	// two chunks' texts as the parser keeps them: the section's raw bytes, each string's span inside
 	const table = new ParsedStrings(1);
