@@ -181,9 +181,9 @@ function dominate(
 	const essential = consumeEssential ? essentialEdges : essentialEdges.slice();
 	// Memory: 3 node-sized Uint32Arrays plus one slot per useful predecessor edge while the
 	// predecessor lists exist (their buffer is given back to the system as soon as they are done
-	// with), 4 afterwards. The preorder → ordinal map is not among the 3: nothing reads it between the
-	// predecessor lists and the end, so it is dropped after the lists are built and the recorded DFS
-	// tree walked again at the end, which also brings back the DFS parents.
+	// with; its used-up end holds the semidominators meanwhile), 4 afterwards. Neither the
+	// preorder → ordinal map nor the DFS parents are among the 3: they come back after the
+	// semidominators, from the ordinal → preorder map and the tree edges the DFS recorded.
 	// Internal arrays are taken with n + 1 slots so that any of them can serve any phase (the
 	// predecessor offsets need n + 1); they are handed from phase to phase, not reallocated.
 	const slots = n + 1;
@@ -207,10 +207,9 @@ function dominate(
 	// DFS-tree parent by preorder number; becomes the semidominator pass's forest links (see below).
 	const ancestor = scratch.take(slots);
 	const rootChild = new Uint8Array((n + 7) >>> 3); // bit by preorder number: hangs off the root (virtual edge)
-	// The DFS tree's edges and its other starts (virtual root children), to walk it again at the end.
+	// The DFS tree's edges: the DFS parents again, at the end.
 	const treeEdges = new Uint8Array(essential.length);
-	const starts: number[] = [];
-	preorder(graph, essential, treeEdges, starts, preOf, ancestor, firstPred, rootChild);
+	preorder(graph, essential, treeEdges, preOf, ancestor, firstPred, rootChild);
 
 	// --- predecessors in preorder space (prefix, fill backwards) ---------------------------------
 	const predCount = countsToEnds(firstPred, n);
@@ -237,26 +236,23 @@ function dominate(
 	//   compression); for an unprocessed node, still its DFS parent (a forest root has no link, and
 	//   whether a node is a root is told by its number, so the parent needs no array of its own);
 	// - best[]: for a processed node, the smallest semidominator on its compressed forest path.
-	const semi = preOf; // the ordinal → preorder map is not needed any more
+	// The semidominators of nodes with a list go into the lists' memory as it is used up (see
+	// semidominators()); a node without a list has its DFS parent as semidominator (the root for a
+	// virtual root child). So no array holds them, and the ordinal → preorder map stays: the DFS
+	// parents and the preorder → ordinal map then come from one pass over the tree edges.
 	const best = scratch.take(slots);
-	semidominators(n, rootChild, hasPreds, preds, predCount, ancestor, best, semi);
-	releaseBuffer(preds.buffer); // rather than wait for the GC: the idoms and sizes allocate next
-	preds = new Int32Array(0);
+	const semiAt = semidominators(n, rootChild, hasPreds, preds, predCount, ancestor, best);
 	scratch.give(ancestor, best);
 
-	// --- idoms: the DFS tree walked again (same edges, same order: same numbers) for the parents and
-	// the preorder → ordinal map; then, in preorder (a node's dominators come before it), each parent
-	// array entry becomes the idom.
+	// --- idoms: the DFS parents by number (each parent entry becomes the idom) and the preorder →
+	// ordinal map; then, in preorder (a node's dominators come before it), the nearest common ancestors.
 	const vertex = scratch.take(slots);
 	const idom = scratch.take(slots);
-	{
-		const cursorAgain = scratch.take(slots);
-		walkTree(graph, treeEdges, starts, vertex, idom, cursorAgain);
-		scratch.give(cursorAgain);
-	}
-	idom[0] = 0;
-	nearestCommonAncestors(idom, semi, n);
-	scratch.give(semi);
+	treeParents(graph, treeEdges, preOf, vertex, idom);
+	scratch.give(preOf);
+	nearestCommonAncestors(idom, preds, semiAt, hasPreds, rootChild, n);
+	releaseBuffer(preds.buffer); // rather than wait for the GC: the sizes allocate next
+	preds = new Int32Array(0);
 
 	// --- back to ordinals; retained sizes (a dominator's preorder number is below its nodes') ----
 	// No retained size exceeds the shallow total: under 4 GiB (the usual case) they fit in a Uint32
@@ -345,7 +341,13 @@ function evaluate(v: number, done: number, ancestor: Uint32Array, best: Uint32Ar
 	return best[v]!;
 }
 
-/** Semidominators in reverse preorder (see dominate() for the arrays' roles), into semi. */
+/**
+ * Semidominators in reverse preorder (see dominate() for the arrays' roles). Those of the nodes with
+ * a list go to the end of `preds`, one slot each, downwards (the j-th such node from the last has read
+ * at least j + 1 entries by then, all from the end: its slot is one of them); nodes without a list
+ * have their DFS parent as semidominator, or the root. Returns where the stored ones begin: from there
+ * on, they are in preorder.
+ */
 function semidominators(
 	n: number,
 	rootChild: Uint8Array,
@@ -354,10 +356,10 @@ function semidominators(
 	predCount: number,
 	ancestor: Uint32Array,
 	best: Uint32Array,
-	semi: Uint32Array,
-): void {
+): number {
 	const walk: CompressionPath = {path: new Uint32Array(1024)};
 	let k = predCount; // w's list ends where w + 1's starts
+	let stored = predCount;
 	for (let w = n - 1; w >= 1; w--) {
 		// the root's virtual edge: no semidominator can be smaller
 		let s = ((rootChild[w >>> 3]! >>> (w & 7)) & 1) === 1 ? 0 : ancestor[w]!;
@@ -369,17 +371,28 @@ function semidominators(
 				const candidate = v < w ? v : evaluate(v, w + 1, ancestor, best, walk);
 				if (candidate < s) s = candidate;
 			} while (entry >= 0);
+			preds[--stored] = s;
 		}
-		semi[w] = s;
 		best[w] = s;
 		// w is linked to its parent now (ancestor[w] already is the parent, and w >= done from here on).
 	}
+	return stored;
 }
 
-/** In preorder, each DFS parent entry of idom becomes the idom: the nearest common ancestor of parent and semidominator. */
-function nearestCommonAncestors(idom: Uint32Array, semi: Uint32Array, n: number): void {
+/**
+ * In preorder, each DFS parent entry of idom becomes the idom: the nearest common ancestor of parent and
+ * semidominator. The semidominators of the nodes with a list are read from `preds`, from `semiAt` on,
+ * in preorder (see semidominators()).
+ */
+function nearestCommonAncestors(idom: Uint32Array, preds: Int32Array, semiAt: number, hasPreds: Uint8Array, rootChild: Uint8Array, n: number): void {
+	let k = semiAt;
 	for (let w = 1; w < n; w++) {
-		const s = semi[w]!;
+		const s = ((hasPreds[w >>> 3]! >>> (w & 7)) & 1) === 1 ? preds[k++]! : idom[w]!;
+		// a virtual root child: its semidominator is the root (and it has no DFS parent to start from)
+		if (((rootChild[w >>> 3]! >>> (w & 7)) & 1) === 1) {
+			idom[w] = 0;
+			continue;
+		}
 		let x = idom[w]!;
 		while (x > s) x = idom[x]!;
 		idom[w] = x;
@@ -413,13 +426,12 @@ function sizesUpTheTree(vertex: Uint32Array, idom: Uint32Array, dominator: Uint3
  * rootChild (one bit per number: 1 for virtual root children), and counts into `counts` (by number,
  * zero on entry) the essential edges into each node that can lower its semidominator (see
  * dominate()), clearing the bits of the others. The tree edges' bits are cleared in `essential` and
- * set in `treeEdges`; the ordinals the DFS restarted from after the root go to `starts` (see walkTree).
+ * set in `treeEdges`.
  */
 function preorder(
 	graph: HeapGraph,
 	essential: Uint8Array,
 	treeEdges: Uint8Array,
-	starts: number[],
 	preOf: Uint32Array,
 	parent: Uint32Array,
 	counts: Uint32Array,
@@ -441,12 +453,10 @@ function preorder(
 	}
 	for (let v = 0; v < n; v++) {
 		if (((numbered.bits[v >>> 3]! >>> (v & 7)) & 1) === 1 || hasRetainer[v]) continue;
-		starts.push(v);
 		numbered.next = dfsFrom(graph, v, START_VIRTUAL, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
 	}
 	for (let v = 0; v < n; v++) {
 		if (((numbered.bits[v >>> 3]! >>> (v & 7)) & 1) === 1) continue;
-		starts.push(v);
 		numbered.next = dfsFrom(graph, v, START_VIRTUAL | ALL_VIRTUAL, essential, treeEdges, preOf, parent, counts, rootChild, numbered, walk);
 	}
 }
@@ -525,40 +535,20 @@ function dfsFrom(
 }
 
 /**
- * preorder()'s numbering again, from the tree it recorded: a depth-first walk of the tree edges
- * from the root, then from each later start, children in edge order (which is the order the DFS
- * took them in). Fills vertex and parent as preorder() did; cheaper than searching again (no
- * visited test, no look at non-tree edges' targets).
+ * The preorder → ordinal map (vertex) and the DFS parents by number (parent; not written for the root
+ * and the DFS's other starts, which have none), from the numbers preorder() gave (preOf) and the tree
+ * edges it recorded: one pass in node order. (Walking the recorded tree again, depth-first, as before,
+ * took twice as long, and a node-sized cursor array.)
  */
-function walkTree(graph: HeapGraph, treeEdges: Uint8Array, starts: readonly number[], vertex: Uint32Array, parent: Uint32Array, cursor: Uint32Array): void {
-	const {firstEdge, edgeTo} = graph;
-	let next = 0;
-	const walk = (start: number): void => {
-		const first = next++;
-		vertex[first] = start;
-		parent[first] = 0;
-		cursor[first] = firstEdge[start]!;
-		let v = first;
-		for (;;) {
-			const end = firstEdge[vertex[v]! + 1]!;
-			let e = cursor[v]!;
-			while (e < end && ((treeEdges[e >>> 3]! >>> (e & 7)) & 1) === 0) e++;
-			if (e === end) {
-				if (v === first) return;
-				v = parent[v]!;
-				continue;
-			}
-			cursor[v] = e + 1;
-			const w = edgeTo[e]!;
-			const no = next++;
-			vertex[no] = w;
-			parent[no] = v;
-			cursor[no] = firstEdge[w]!;
-			v = no;
+function treeParents(graph: HeapGraph, treeEdges: Uint8Array, preOf: Uint32Array, vertex: Uint32Array, parent: Uint32Array): void {
+	const {nodeCount: n, firstEdge, edgeTo} = graph;
+	for (let v = 0; v < n; v++) {
+		const number = preOf[v]!;
+		vertex[number] = v;
+		for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
+			if (((treeEdges[e >>> 3]! >>> (e & 7)) & 1) === 1) parent[preOf[edgeTo[e]!]!] = number;
 		}
-	};
-	walk(ROOT_ORDINAL);
-	for (const start of starts) walk(start);
+	}
 }
 
 /**

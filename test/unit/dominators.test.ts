@@ -182,6 +182,17 @@ test('dominators equal the textbook data-flow definition on larger random graphs
 	}
 });
 
+test('dominators do not depend on what the scratch arrays held: every slot read is written first', () => {
+	for (const seed of [21, 22, 23, 24]) {
+		// (unreachable parts: the DFS starts again from nodes that are no tree edge's target)
+		const g = graphFromJson(randomGraph(seed, 160, 260).toJson());
+		const scratch = new ScratchArrays();
+		for (let i = 0; i < 8; i++) scratch.give(new Uint32Array(g.nodeCount + 1).fill(0x5a5a5a5a));
+		const tree = computeDominators(g, computeEssentialEdges(g), computeShallowSizes(g), undefined, scratch);
+		assert.deepEqual(Array.from(tree.dominator), naiveDominators(g), `seed ${seed}`);
+	}
+});
+
 test('per-class retained sizes computed with the tree equal computeClassRetainedSizes on the finished tree', () => {
 	for (const seed of [31, 32, 33, 34]) {
 		const g = graphFromJson(randomGraph(seed, 120, 240).toJson());
