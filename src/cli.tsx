@@ -10,8 +10,11 @@ import {isLoopbackHost, parseTargetString} from './target/target-spec.js';
 import {formatHostPort} from './target/errors.js';
 import {importOutsideCi} from './ui/import-outside-ci.js';
 import {importMeow} from './import-meow.js';
+import {compileInStartedThreads} from './thread-compile.js';
 
 export async function main(argv: string[]): Promise<number> {
+	// (before any thread is started)
+	compileInStartedThreads();
 	const {own, command} = splitCommand(argv);
 	// `heaptop analyze BIG.heapsnapshot`: its second parse thread takes ~30–100 ms to start, as long
 	// as loading meow does (its bundled dependencies set themselves up on import): start it first, and
