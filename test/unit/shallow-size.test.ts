@@ -14,6 +14,15 @@ function withGlobal() {
 	return {b, global};
 }
 
+/** An Array whose elements store is just under 4 GiB: each size fits in 32 bits, the owner's sum does not. */
+function arrayWithHugeElements(): {graph: HeapGraph; arr: number} {
+	const {b, global} = withGlobal();
+	const arr = b.node('object', 'Array', {selfSize: 32});
+	const elements = b.node('array', '(object elements)', {selfSize: 0xffff_fff0});
+	b.edge(global, arr, 'property', 'list').edge(arr, elements, 'internal', 'elements');
+	return {graph: graphFromJson(b.toJson()), arr};
+}
+
 test('an internal node reached from one owner gives its size to the owner, through internal chains', () => {
 	const {b, global} = withGlobal();
 	const arr = b.node('object', 'Array', {selfSize: 32});
@@ -41,11 +50,7 @@ test('an internal node reached from one owner gives its size to the owner, throu
 });
 
 test('shallow sizes widen to Float64 when owned sizes could add up past 4 GiB', () => {
-	const {b, global} = withGlobal();
-	const arr = b.node('object', 'Array', {selfSize: 32});
-	const elements = b.node('array', '(object elements)', {selfSize: 0xffff_fff0});
-	b.edge(global, arr, 'property', 'list').edge(arr, elements, 'internal', 'elements');
-	const graph = graphFromJson(b.toJson());
+	const {graph, arr} = arrayWithHugeElements();
 	assert.ok(graph.nodeSelfSize instanceof Uint32Array, 'each self size fits in 32 bits');
 	const sizes = computeShallowSizes(graph);
 	assert.ok(sizes instanceof Float64Array);
@@ -159,11 +164,7 @@ test('random graphs: the one-pass owner walk agrees with walking from each owner
 });
 
 test('in place: a column that cannot hold the sizes is left as it is, and the sizes come apart', () => {
-	const {b, global} = withGlobal();
-	const arr = b.node('object', 'Array', {selfSize: 32});
-	const elements = b.node('array', '(object elements)', {selfSize: 0xffff_fff0});
-	b.edge(global, arr, 'property', 'list').edge(arr, elements, 'internal', 'elements');
-	const graph = graphFromJson(b.toJson());
+	const {graph, arr} = arrayWithHugeElements();
 	assert.ok(graph.nodeSelfSize instanceof Uint32Array);
 	const before = Array.from(graph.nodeSelfSize);
 	const sizes = computeShallowSizes(graph, {inPlace: true});
